@@ -1,0 +1,186 @@
+"""Find Dockerfiles under the paths given, by every common name.
+
+Names (case-insensitive): ``Dockerfile``, ``Dockerfile.*``, ``*.Dockerfile``, ``Containerfile``,
+``Containerfile.*``, ``*.Containerfile``. Never ignore files (``.dockerignore``,
+``Dockerfile.dockerignore``), docs, templates or source files (``dockerfile.go``). ``.git``,
+``node_modules``, virtualenvs and tool caches are skipped. Symlinks are never followed out of the
+root; a symlinked directory is not entered at all. A file named explicitly is linted whatever
+its name (as hadolint does), but still must stay inside the root.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+_STEMS = ("dockerfile", "containerfile")
+
+#: ``Dockerfile.<ext>`` with these endings is not a Dockerfile (docs, templates, source, ignore
+#: files, editor leftovers).
+NOT_DOCKERFILE_SUFFIXES = frozenset(
+    {
+        "dockerignore", "containerignore", "md", "markdown", "txt", "rst", "adoc", "html",
+        "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "mustache", "erb", "in", "m4",
+        "go", "py", "pyc", "js", "ts", "rs", "java", "rb", "sh", "ps1", "c", "h", "cs",
+        "json", "yaml", "yml", "toml", "lock", "xml", "orig", "rej", "bak", "swp", "tmp",
+        "diff", "patch", "log",
+    }
+)
+
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "virtualenv", ".tox", ".nox",
+     "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages"}
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A Dockerfile: ``path`` relative to the root (POSIX) and its location on disk."""
+
+    path: str
+    disk: Path
+
+
+@dataclass
+class Discovery:
+    files: list[Found] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def is_dockerfile_name(name: str) -> bool:
+    """Does a file name look like a Dockerfile? (``tests/test_discovery.py`` lists the cases.)"""
+    lower = name.lower()
+    for stem in _STEMS:
+        if lower == stem:
+            return True
+        if lower.startswith(stem + "."):
+            rest = lower[len(stem) + 1 :]
+            last = rest.rsplit(".", 1)[-1]
+            return bool(rest) and last not in NOT_DOCKERFILE_SUFFIXES
+        if lower.endswith("." + stem):
+            head = lower[: -len(stem) - 1]
+            return bool(head) and not head.endswith(".")
+    return False
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob with ``**`` (any number of directories), ``*`` and ``?`` (not crossing ``/``)."""
+    pattern = pattern.strip().lstrip("./") if pattern.startswith("./") else pattern.strip()
+    out = ""
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if pattern.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out += ".*"
+            i += 2
+            continue
+        if ch == "*":
+            out += "[^/]*"
+        elif ch == "?":
+            out += "[^/]"
+        else:
+            out += re.escape(ch)
+        i += 1
+    # A pattern without a slash matches the name in any directory, like .gitignore.
+    prefix = "" if "/" in pattern.rstrip("/") else "(?:.*/)?"
+    return re.compile(f"^{prefix}{out}(?:/.*)?$", re.IGNORECASE)
+
+
+def glob_match(path: str, patterns: Iterable[str]) -> bool:
+    return any(_glob_regex(p).match(path) for p in patterns if p.strip())
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _is_venv(directory: Path) -> bool:
+    return (directory / "pyvenv.cfg").is_file()
+
+
+def discover(
+    paths: Sequence[str | Path],
+    root: Path,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    recursive: bool = True,
+) -> Discovery:
+    """Dockerfiles under ``paths`` (files or directories), relative to ``root``."""
+    root = root.resolve()
+    result = Discovery()
+    seen: set[Path] = set()
+
+    def add(disk: Path, explicit: bool) -> None:
+        if not _inside(root, disk):
+            result.notes.append(f"skipped {disk}: it leads outside {root}")
+            return
+        real = disk.resolve()
+        if real in seen:
+            return
+        try:
+            rel = disk.absolute().relative_to(root).as_posix()
+        except ValueError:
+            rel = real.relative_to(root).as_posix()
+        if not explicit:
+            wanted = is_dockerfile_name(disk.name) or glob_match(rel, include)
+            if not wanted:
+                return
+        if exclude and glob_match(rel, exclude):
+            return
+        seen.add(real)
+        result.files.append(Found(rel, disk))
+
+    for raw in paths or ["."]:
+        start = Path(raw)
+        if not start.is_absolute():
+            start = root / start
+        if not start.exists() and not start.is_symlink():
+            result.errors.append(f"path not found: {raw}")
+            continue
+        if start.is_file() or (start.is_symlink() and not start.is_dir()):
+            add(start, explicit=True)
+            continue
+        if not _inside(root, start):
+            result.errors.append(f"path is outside the root {root}: {raw}")
+            continue
+        before = len(result.files)
+        for dirpath, dirnames, filenames in os.walk(start, followlinks=False):
+            current = Path(dirpath)
+            dirnames[:] = sorted(
+                d for d in dirnames
+                if d not in SKIP_DIRS and not _is_venv(current / d)
+                and not (current / d).is_symlink()
+            )
+            if not recursive and current != start:
+                dirnames[:] = []
+                continue
+            for name in sorted(filenames):
+                disk = current / name
+                if disk.is_symlink() and not _inside(root, disk):
+                    result.notes.append(
+                        f"skipped symlink {disk.relative_to(root).as_posix()}: "
+                        "it points outside the root"
+                    )
+                    continue
+                if disk.is_file():
+                    add(disk, explicit=False)
+            if not recursive:
+                dirnames[:] = []
+        if len(result.files) == before:
+            result.notes.append(f"no Dockerfiles found under {raw}")
+    result.files.sort(key=lambda f: f.path)
+    return result

@@ -1,0 +1,109 @@
+"""The pure core: from parsed Dockerfiles and linter output to the final list of findings.
+
+``analyze`` runs our rules on one file; ``apply_config`` applies pragmas and the shared
+configuration to every finding, whichever tool produced it. No I/O here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from lint.config import Config
+from lint.dockerfile import Dockerfile, DockerfileError, parse
+from lint.finding import SOURCE_OURS, Finding, Severity
+from lint.rules import BY_CODE, RULES, Hit, Rule, RuleContext
+from lint.rules import dc001_unparsable as DC001
+from lint.rules import dc002_file_too_large as DC002
+
+
+class RuleCrash(Exception):
+    """A rule raised: a bug of this project. Carries the rule code and file."""
+
+
+def stamp(rule: Rule, hit: Hit, path: str) -> Finding:
+    """Turn a rule's ``Hit`` into a ``Finding``: code, severity and formatted message."""
+    try:
+        message = rule.MESSAGE.format(**hit.args)
+    except (KeyError, IndexError, ValueError):
+        message = rule.MESSAGE
+    return Finding(
+        path=path,
+        line=hit.line,
+        end_line=hit.end_line or hit.line,
+        code=rule.CODE,
+        severity=hit.severity or rule.SEVERITY,
+        message=message,
+        source=SOURCE_OURS,
+    )
+
+
+def parse_or_finding(path: str, data: bytes) -> Dockerfile | Finding:
+    """Parse, or return the DC001 finding that explains why not."""
+    try:
+        return parse(path, data)
+    except DockerfileError as exc:
+        return stamp(DC001, Hit(exc.line, args={"reason": exc.message}), path)
+
+
+def too_large(path: str, size: int, limit: int) -> Finding:
+    return stamp(DC002, Hit(1, args={"size": size, "limit": limit}), path)
+
+
+def analyze(
+    dockerfile: Dockerfile, context: RuleContext, rules: Sequence[Rule] = RULES
+) -> list[Finding]:
+    """Run every rule over one parsed Dockerfile."""
+    out: list[Finding] = []
+    for rule in rules:
+        try:
+            hits = list(rule.check(dockerfile, context))
+        except Exception as exc:  # a rule bug must not hide the other rules' findings
+            raise RuleCrash(f"{rule.CODE} crashed on {dockerfile.path}: {exc!r}") from exc
+        out += [stamp(rule, hit, dockerfile.path) for hit in hits]
+    return out
+
+
+def apply_config(
+    findings: Iterable[Finding],
+    config: Config,
+    dockerfiles: Mapping[str, Dockerfile],
+) -> list[Finding]:
+    """Drop ignored codes and pragma-ignored findings; apply severity overrides."""
+    out = []
+    for finding in findings:
+        if finding.code in config.ignored:
+            continue
+        df = dockerfiles.get(finding.path)
+        if df is not None and not config.disable_ignore_pragma:
+            if df.pragmas.ignores(finding.code, finding.line):
+                continue
+        severity = config.severity_of(finding.code, finding.severity)
+        if severity is not finding.severity:
+            finding = finding.with_(severity=severity)
+        out.append(finding)
+    return out
+
+
+def merge_hadolint(ours: list[Finding], theirs: list[Finding]) -> list[Finding]:
+    """Combine our findings with hadolint's for one file. When our parser already rejected the
+    whole file (DC001 without any other DC finding), hadolint's DL1000 says the same thing and is
+    dropped."""
+    whole_file_error = any(f.code == DC001.CODE for f in ours) and all(
+        f.code in (DC001.CODE, DC002.CODE) for f in ours
+    )
+    if whole_file_error:
+        theirs = [f for f in theirs if f.code != "DL1000"]
+    return ours + theirs
+
+
+def exceeds(findings: Iterable[Finding], config: Config) -> bool:
+    """Does any finding reach the failure threshold?"""
+    return any(config.fails(f.severity) for f in findings)
+
+
+def worst(findings: Iterable[Finding]) -> Severity | None:
+    ranked = sorted((f.severity for f in findings), key=lambda s: s.rank, reverse=True)
+    return ranked[0] if ranked else None
+
+
+__all__ = ["BY_CODE", "RULES", "RuleCrash", "analyze", "apply_config", "exceeds", "stamp"]

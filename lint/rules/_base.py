@@ -1,0 +1,76 @@
+"""The rule interface.
+
+A rule is a module with constants and one function::
+
+    CODE = "DC101"            # letters D, L, S, C and digits only (hadolint's pragma grammar)
+    NAME = "missing-user"     # kebab-case, stable
+    SEVERITY = Severity.WARNING
+    MESSAGE = "..."           # str.format template over the Hit's args
+    SCOPE = "final"           # "final" (the shipped stage), "all" (every stage), "context", "file"
+    TAGS = ("security",)      # SARIF properties.tags
+    SECURITY_SEVERITY = "7.5" # for security rules, else None
+    PRECISION = "high"        # SARIF properties.precision
+
+    def check(dockerfile, context) -> Iterable[Hit]: ...
+
+The module docstring is the documentation (What it does / Why is this bad? / Example /
+Use instead). The engine stamps code, severity and the formatted message onto each ``Hit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from lint.dockerfile import Dockerfile, Stage
+from lint.finding import Severity
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a rule fired, plus what its message needs. ``severity`` adjusts the rule's default
+    for this one hit (before ``.hadolint.yaml`` overrides, which always win)."""
+
+    line: int
+    end_line: int | None = None
+    args: Mapping[str, object] = field(default_factory=dict)
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule may know besides the Dockerfile. Loaded at the edge; rules do no I/O.
+
+    ``dockerignore`` is the text of the ignore file that applies to the build context (``None``
+    when there is none); ``context_files`` the context's files, relative and POSIX, when known.
+    """
+
+    target: str | None = None
+    context_dir: str | None = None
+    dockerignore: str | None = None
+    dockerignore_name: str | None = None
+    context_files: frozenset[str] | None = None
+    pin_exempt: tuple[str, ...] = ()
+    trusted_registries: tuple[str, ...] = ()
+
+
+class Rule(Protocol):
+    """What the registry holds: a rule module."""
+
+    CODE: str
+    NAME: str
+    SEVERITY: Severity
+    MESSAGE: str
+    SCOPE: str
+    TAGS: tuple[str, ...]
+    SECURITY_SEVERITY: str | None
+    PRECISION: str
+    __doc__: str | None
+
+    def check(self, dockerfile: Dockerfile, context: RuleContext) -> Iterable[Hit]: ...
+
+
+def shipped(dockerfile: Dockerfile, context: RuleContext) -> Stage:
+    """The stage that becomes the image (``--target`` or the last)."""
+    return dockerfile.shipped_stage(context.target)

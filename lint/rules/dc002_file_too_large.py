@@ -1,0 +1,46 @@
+"""DC002 file-too-large: hadolint was not run on a very large file.
+
+## What it does
+Files above the size cap (1 MB by default, setting ``max-file-size``) are not handed to
+hadolint, which can take minutes on them; this finding says so on line 1. This project's own
+rules still run on the file.
+
+## Why is this bad?
+A Dockerfile that large is almost always generated or a mistake, and it is checked by fewer
+rules than the others.
+
+## Example
+```dockerfile
+FROM alpine:3.20
+# ... a million bytes of RUN lines ...
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+COPY install.sh /tmp/
+RUN sh /tmp/install.sh && rm /tmp/install.sh
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lint.dockerfile import Dockerfile
+from lint.finding import Severity
+from lint.rules._base import Hit, RuleContext
+
+CODE = "DC002"
+NAME = "file-too-large"
+SEVERITY = Severity.INFO
+MESSAGE = "File is {size:,} bytes, over the {limit:,}-byte cap: hadolint was not run on it"
+SCOPE = "file"
+TAGS = ("maintainability",)
+SECURITY_SEVERITY: str | None = None
+PRECISION = "very-high"
+
+
+def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
+    # Emitted by the engine, which knows the file size; nothing to find in the parsed file.
+    return iter(())

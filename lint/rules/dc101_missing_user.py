@@ -1,0 +1,54 @@
+"""DC101 missing-user: the shipped image never switches away from root.
+
+## What it does
+Checks that the shipped stage, including the stages it inherits from through
+``FROM <earlier-stage>``, contains a ``USER`` instruction. An explicit ``USER root`` is
+hadolint's DL3002 and is not repeated here.
+
+## Why is this bad?
+A container runs as root unless the image says otherwise. A process that is compromised as
+root inside the container has the most leverage for escaping it, and can rewrite everything in
+the image's filesystem. Every seed write-up this project grew from switches to a non-root user.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+COPY app.py /app/
+CMD ["python", "/app/app.py"]
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+RUN useradd --uid 10001 --no-create-home app
+COPY app.py /app/
+USER 10001
+CMD ["python", "/app/app.py"]
+```
+A numeric UID keeps hadolint's DL3066 quiet and lets Kubernetes' ``runAsNonRoot`` verify it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lint.dockerfile import Dockerfile
+from lint.finding import Severity
+from lint.rules._base import Hit, RuleContext, shipped
+
+CODE = "DC101"
+NAME = "missing-user"
+SEVERITY = Severity.WARNING
+MESSAGE = "The shipped stage never sets USER, so the container runs as root"
+SCOPE = "final"
+TAGS = ("security", "hardening")
+SECURITY_SEVERITY: str | None = "5.0"
+PRECISION = "high"
+
+
+def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
+    stage = shipped(dockerfile, context)
+    if stage.base.lower() == "scratch" and len(stage.instructions) == 1:
+        return
+    if not any(i.keyword == "USER" for i in dockerfile.chain_instructions(stage)):
+        yield Hit(stage.line)

@@ -1,0 +1,39 @@
+"""DC102 secret-in-image: (stub, to be written).
+
+## What it does
+TODO
+
+## Why is this bad?
+TODO
+
+## Example
+```dockerfile
+FROM alpine:3.20
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lint.dockerfile import Dockerfile
+from lint.finding import Severity
+from lint.rules._base import Hit, RuleContext
+
+CODE = "DC102"
+NAME = "secret-in-image"
+SEVERITY = Severity.ERROR
+MESSAGE = "TODO"
+SCOPE = "all"
+TAGS = ("security", "secrets")
+SECURITY_SEVERITY: str | None = "8.0"
+PRECISION = "high"
+
+
+def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
+    return iter(())

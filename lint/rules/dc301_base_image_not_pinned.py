@@ -1,0 +1,39 @@
+"""DC301 base-image-not-pinned: (stub, to be written).
+
+## What it does
+TODO
+
+## Why is this bad?
+TODO
+
+## Example
+```dockerfile
+FROM alpine:3.20
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lint.dockerfile import Dockerfile
+from lint.finding import Severity
+from lint.rules._base import Hit, RuleContext
+
+CODE = "DC301"
+NAME = "base-image-not-pinned"
+SEVERITY = Severity.INFO
+MESSAGE = "TODO"
+SCOPE = "all"
+TAGS = ("security", "reproducibility", "supply-chain")
+SECURITY_SEVERITY: str | None = "3.0"
+PRECISION = "high"
+
+
+def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
+    return iter(())

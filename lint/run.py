@@ -1,0 +1,136 @@
+"""Lint a set of Dockerfiles: read, parse, run hadolint and our rules, apply the config.
+
+This is the I/O edge of the lint step (files, the hadolint process, temporary copies); the
+decisions are in ``lint.engine``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lint import context as context_io
+from lint import engine, fingerprint, hadolint, heredoc
+from lint.config import Config, Overrides, hadolint_args
+from lint.discovery import Found
+from lint.dockerfile import Dockerfile
+from lint.finding import Finding
+from lint.rules import RuleContext
+
+MAX_FILE_SIZE = 1_000_000
+#: hadolint's per-stage rules that are about what ships; kept only for the shipped stage unless
+#: ``hadolint_all_stages`` is set.
+SHIPPED_ONLY_HADOLINT = frozenset({"DL3002", "DL3057"})
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    overrides: Overrides = field(default_factory=Overrides)
+    target: str | None = None
+    context: Path | None = None
+    max_file_size: int = MAX_FILE_SIZE
+    hadolint_bin: str | None = None
+    processes: int | None = None
+    pin_exempt: tuple[str, ...] = ()
+    hadolint_all_stages: bool = False
+    run_hadolint: bool = True
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding] = field(default_factory=list)
+    dockerfiles: dict[str, Dockerfile] = field(default_factory=dict)
+    contexts: dict[str, RuleContext] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _shipped_only(findings: list[Finding], df: Dockerfile, ctx: RuleContext) -> list[Finding]:
+    chain = df.chain(df.shipped_stage(ctx.target))
+    spans = [(s.instructions[0].line, s.instructions[-1].end_line) for s in chain]
+    return [
+        f for f in findings
+        if f.code not in SHIPPED_ONLY_HADOLINT or any(a <= f.line <= b for a, b in spans)
+    ]
+
+
+def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> LintResult:
+    result = LintResult(files=[f.path for f in found])
+    ours: dict[str, list[Finding]] = {}
+    jobs: list[hadolint.Job] = []
+    line_maps: dict[str, list[int]] = {}
+    tmp = tempfile.TemporaryDirectory(prefix="dockerfile-review-")
+    try:
+        for index, item in enumerate(found):
+            try:
+                data = item.disk.read_bytes()
+            except OSError as exc:
+                result.errors.append(f"cannot read {item.path}: {exc.strerror or exc}")
+                continue
+            parsed = engine.parse_or_finding(item.path, data)
+            findings: list[Finding] = []
+            hadolint_ok = len(data) <= options.max_file_size
+            if not hadolint_ok:
+                findings.append(engine.too_large(item.path, len(data), options.max_file_size))
+            if isinstance(parsed, Finding):
+                findings.append(parsed)
+                # Binary or undecodable content is not handed to hadolint (nothing to learn).
+                hadolint_ok = hadolint_ok and not parsed.message.startswith(
+                    ("binary", "invalid UTF-8")
+                )
+            else:
+                ctx = context_io.load(
+                    item.disk, options.context, options.target, options.pin_exempt,
+                    config.trusted_registries,
+                )
+                result.dockerfiles[item.path] = parsed
+                result.contexts[item.path] = ctx
+                try:
+                    findings += engine.analyze(parsed, ctx)
+                except engine.RuleCrash as exc:
+                    result.errors.append(str(exc))
+            ours[item.path] = findings
+            if hadolint_ok and options.run_hadolint:
+                disk = str(item.disk)
+                if not isinstance(parsed, Finding):
+                    rewritten = heredoc.for_hadolint(parsed.text)
+                    if rewritten is not None:
+                        copy = Path(tmp.name) / f"{index}.Dockerfile"
+                        copy.write_text(rewritten[0], encoding="utf-8")
+                        disk = str(copy)
+                        line_maps[item.path] = rewritten[1]
+                jobs.append(hadolint.Job(item.path, disk))
+        theirs: dict[str, list[Finding]] = {}
+        if jobs:
+            try:
+                found_h, failed = hadolint.run(
+                    jobs, hadolint_args(options.overrides), binary=options.hadolint_bin,
+                    processes=options.processes,
+                )
+            except hadolint.HadolintError as exc:
+                result.errors.append(str(exc))
+                found_h, failed = [], []
+            for path in failed:
+                result.errors.append(f"hadolint could not lint {path}")
+            for f in found_h:
+                lmap = line_maps.get(f.path)
+                if lmap is not None and 1 <= f.line <= len(lmap):
+                    f = f.with_(line=lmap[f.line - 1], end_line=lmap[f.line - 1])
+                theirs.setdefault(f.path, []).append(f)
+    finally:
+        tmp.cleanup()
+    combined: list[Finding] = []
+    for path in result.files:
+        if path not in ours:
+            continue
+        mine, hl = ours[path], theirs.get(path, [])
+        df = result.dockerfiles.get(path)
+        if df is not None and not options.hadolint_all_stages:
+            hl = _shipped_only(hl, df, result.contexts[path])
+        combined += engine.merge_hadolint(mine, hl)
+    combined = engine.apply_config(combined, config, result.dockerfiles)
+    result.findings = fingerprint.assign(combined, result.dockerfiles)
+    return result
