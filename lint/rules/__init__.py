@@ -5,23 +5,25 @@
 
 from __future__ import annotations
 
-from lint.rules import dc001_unparsable
-from lint.rules import dc002_file_too_large
-from lint.rules import dc101_missing_user
-from lint.rules import dc102_secret_in_image
-from lint.rules import dc103_ssh_port_exposed
-from lint.rules import dc104_writable_app_code
-from lint.rules import dc201_full_base_image
-from lint.rules import dc202_chown_copy_layer
-from lint.rules import dc203_build_tools_in_final_stage
-from lint.rules import dc204_cleanup_in_later_layer
-from lint.rules import dc301_base_image_not_pinned
-from lint.rules import dc302_source_before_dependencies
-from lint.rules import dc303_broad_copy
-from lint.rules import dc304_dockerignore_missing
-from lint.rules import dc401_missing_healthcheck
-from lint.rules import dc402_python_env_missing
-from lint.rules import dc501_image_size_budget
+from lint.rules import (
+    dc001_unparsable,
+    dc002_file_too_large,
+    dc101_missing_user,
+    dc102_secret_in_image,
+    dc103_ssh_port_exposed,
+    dc104_writable_app_code,
+    dc201_full_base_image,
+    dc202_chown_copy_layer,
+    dc203_build_tools_in_final_stage,
+    dc204_cleanup_in_later_layer,
+    dc301_base_image_not_pinned,
+    dc302_source_before_dependencies,
+    dc303_broad_copy,
+    dc304_dockerignore_missing,
+    dc401_missing_healthcheck,
+    dc402_python_env_missing,
+    dc501_image_size_budget,
+)
 from lint.rules._base import Hit, Rule, RuleContext
 
 RULES: tuple[Rule, ...] = (

@@ -56,17 +56,25 @@ class RuleContext:
 
 
 class Rule(Protocol):
-    """What the registry holds: a rule module."""
+    """What the registry holds: a rule module. Members are read-only properties so that a
+    module's plain constants satisfy the protocol."""
 
-    CODE: str
-    NAME: str
-    SEVERITY: Severity
-    MESSAGE: str
-    SCOPE: str
-    TAGS: tuple[str, ...]
-    SECURITY_SEVERITY: str | None
-    PRECISION: str
-    __doc__: str | None
+    @property
+    def CODE(self) -> str: ...
+    @property
+    def NAME(self) -> str: ...
+    @property
+    def SEVERITY(self) -> Severity: ...
+    @property
+    def MESSAGE(self) -> str: ...
+    @property
+    def SCOPE(self) -> str: ...
+    @property
+    def TAGS(self) -> tuple[str, ...]: ...
+    @property
+    def SECURITY_SEVERITY(self) -> str | None: ...
+    @property
+    def PRECISION(self) -> str: ...
 
     def check(self, dockerfile: Dockerfile, context: RuleContext) -> Iterable[Hit]: ...
 

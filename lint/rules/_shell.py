@@ -41,7 +41,7 @@ def commands(script: str) -> list[list[str]]:
     result: list[list[str]] = []
     current: list[str] = []
     for token in _tokens(script):
-        if token in _SEPARATORS or token == "\n" or "\n" in token and not token.strip():
+        if token in _SEPARATORS or not token.strip():
             if current:
                 result.append(current)
             current = []

@@ -1,19 +1,36 @@
-"""DC304 dockerignore-missing: (stub, to be written).
+"""DC304 dockerignore-missing: no .dockerignore, or one that lets the usual suspects in.
 
 ## What it does
-TODO
+Checks the build context (the Dockerfile's directory unless ``--context`` or the image
+configuration says otherwise). Reports, on line 1, a context without an ignore file (a
+``<Dockerfile>.dockerignore`` next to the Dockerfile counts, as in BuildKit), or whose patterns,
+evaluated the way BuildKit evaluates them, do not exclude ``.git`` (when the context has one) and,
+for Python contexts, ``__pycache__`` directories at any depth, virtualenv directories (``.venv``,
+``venv`` and any directory holding a ``pyvenv.cfg``) and ``.env``. The message lists what is
+missing. Note that ``__pycache__`` in a ``.dockerignore`` only matches at the context root, as
+BuildKit reads it: ``**/__pycache__`` covers every directory.
 
 ## Why is this bad?
-TODO
+Whatever is not excluded is sent to the builder on every build and lands in the image with any
+``COPY .``: the repository history, local secrets in ``.env``, a virtualenv built for another
+platform, stale bytecode. It slows builds, bloats images and leaks secrets.
 
 ## Example
 ```dockerfile
-FROM alpine:3.20
+FROM python:3.12-slim
+COPY . /app
 ```
 
 ## Use instead
 ```dockerfile
-FROM alpine:3.20
+# with a .dockerignore next to it holding:
+#   .git
+#   **/__pycache__
+#   .venv
+#   venv
+#   .env
+FROM python:3.12-slim
+COPY . /app
 ```
 """
 
@@ -23,17 +40,57 @@ from collections.abc import Iterator
 
 from lint.dockerfile import Dockerfile
 from lint.finding import Severity
-from lint.rules._base import Hit, RuleContext
+from lint.rules._base import Hit, RuleContext, shipped
+from lint.rules._dockerignore import excluded, parse
+from lint.rules._stacks import is_python
 
 CODE = "DC304"
 NAME = "dockerignore-missing"
 SEVERITY = Severity.WARNING
-MESSAGE = "TODO"
+MESSAGE = "{problem}"
 SCOPE = "context"
 TAGS = ("security", "size", "context")
 SECURITY_SEVERITY: str | None = "3.0"
 PRECISION = "high"
 
+_PY_FILES = (".py", "requirements.txt", "pyproject.toml", "Pipfile", "setup.py")
+
+
+def _python_context(dockerfile: Dockerfile, context: RuleContext) -> bool:
+    if is_python(dockerfile, shipped(dockerfile, context)):
+        return True
+    files = context.context_files or frozenset()
+    return any(f.endswith(_PY_FILES) for f in files)
+
+
+def probes(dockerfile: Dockerfile, context: RuleContext) -> dict[str, tuple[str, ...]]:
+    """What must be excluded -> sample paths that must all be excluded."""
+    files = context.context_files
+    out: dict[str, tuple[str, ...]] = {}
+    if files is None or ".git" in files:
+        out[".git"] = (".git/HEAD", ".git/config")
+    if _python_context(dockerfile, context):
+        out["**/__pycache__"] = ("__pycache__/m.pyc", "pkg/__pycache__/m.cpython-312.pyc")
+        venvs = {".venv", "venv"} | {
+            f.rstrip("/") for f in (files or ()) if f.endswith("/")
+            and f.rstrip("/").rsplit("/", 1)[-1] not in ("node_modules", "__pycache__")
+        }
+        for venv in sorted(venvs):
+            out[venv] = (f"{venv}/pyvenv.cfg", f"{venv}/bin/python")
+        out[".env"] = (".env",)
+    return out
+
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
-    return iter(())
+    if context.dockerignore is None:
+        yield Hit(1, args={"problem": "The build context has no .dockerignore: everything in it "
+                           "is sent to the builder and can be copied into the image"})
+        return
+    patterns = parse(context.dockerignore)
+    missing = [
+        name for name, paths in probes(dockerfile, context).items()
+        if not all(excluded(p, patterns) for p in paths)
+    ]
+    if missing:
+        yield Hit(1, args={"problem": f"{context.dockerignore_name or '.dockerignore'} does not "
+                           f"exclude {', '.join(missing)}"})

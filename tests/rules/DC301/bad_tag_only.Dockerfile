@@ -1,0 +1,3 @@
+# expect: DC301@2
+FROM python:3.12-slim
+USER 10001

@@ -1,0 +1,7 @@
+# expect: none
+ARG BASE=node:22-alpine@sha256:1111111111111111111111111111111111111111111111111111111111111111
+FROM ${BASE} AS deps
+RUN npm ci
+FROM ${BASE}
+COPY --from=deps /node_modules /node_modules
+USER 1000

@@ -1,0 +1,5 @@
+# expect: DC401@3
+ARG PORT=8080
+FROM nginx:1.27-alpine
+ARG PORT
+EXPOSE ${PORT}

@@ -1,0 +1,5 @@
+# expect: none
+ARG ONE=1
+# hadolint ignore=DC402
+FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=${ONE} PYTHONUNBUFFERED=${ONE}
