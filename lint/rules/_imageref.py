@@ -1,4 +1,4 @@
-"""Image references: ``[registry/][namespace/]name[:tag][@digest]``, as the Docker CLI reads them."""
+"""Image references: ``[registry/][namespace/]name[:tag][@digest]``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class ImageRef:
 
     @property
     def official(self) -> bool:
-        """A Docker Hub official image (``python``, ``library/python``, ``docker.io/library/python``)."""
+        """A Docker Hub official image: ``python``, ``library/python``, or with ``docker.io/``."""
         return self.registry in (None, "docker.io", "index.docker.io", "registry-1.docker.io") and (
             self.path.startswith("library/")
         )
