@@ -1,0 +1,289 @@
+"""The GitHub REST edge: PyGithub with deliberate retries, and the three calls the action makes.
+
+Retries (PyGithub's default makes up to 10 tries without backoff, retries POST and sleeps
+unbounded on 429, so it is replaced):
+
+* 5xx and timeouts: idempotent methods (GET, PATCH ...) only, at most ``retries`` times, waiting
+  ``backoff * 2**k`` seconds (never more than ``max_wait``).
+* 429 and rate-limited 403 (a ``Retry-After`` header, or ``x-ratelimit-remaining: 0``): any
+  method, since GitHub did not act on the request; wait what GitHub asks (``Retry-After``, else
+  until ``x-ratelimit-reset``; a bare 429 waits the minute GitHub's docs recommend) if that is
+  at most ``max_wait``, else give up with ``GitHubError``.
+  https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
+* A plain 403 (the read-only token of a fork PR) fails at once.
+
+A comment is never created twice: POST is not retried blindly; after a failed POST the comments
+are listed again and the marker looked for before posting once more.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.utils
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import github
+import requests
+from github import Auth
+from github.GithubException import GithubException
+from github.Issue import Issue
+from github.IssueComment import IssueComment
+from urllib3 import Retry
+from urllib3.exceptions import MaxRetryError
+
+DEFAULT_AUTHOR = "github-actions[bot]"
+MODES = ("always", "on-change", "never")
+# GitHub answers a list of PR files with at most 3,000 entries.
+MAX_PR_FILES = 3000
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
+# With no header to go by, GitHub's guidance for a 429 is to wait at least a minute.
+_BARE_429_WAIT = 60.0
+
+
+class GitHubError(Exception):
+    """A GitHub call failed. Carries the method, the API path, the HTTP status (None when no
+    reply came) and GitHub's message; never the token."""
+
+    def __init__(self, method: str, path: str, status: int | None, message: str) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        self.message = message
+        super().__init__(f"{method} {path}: {status if status is not None else 'no reply'}: "
+                         f"{message}")
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    filename: str
+    status: str
+    previous_filename: str | None
+
+
+@dataclass(frozen=True)
+class CommentResult:
+    action: str  # "created" | "updated" | "unchanged" | "skipped"
+    url: str | None
+    id: int | None
+
+
+def server_wait(status: int, headers: Mapping[str, str], now: float) -> float | None:
+    """Seconds GitHub asks us to wait before trying again, or None when it asks nothing
+    (then a 403 is a plain refusal)."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    retry_after = lower.get("retry-after", "").strip()
+    if retry_after:
+        if retry_after.isdigit():
+            return float(retry_after)
+        parsed = email.utils.parsedate_to_datetime(retry_after) if retry_after else None
+        if parsed is not None:
+            return max(0.0, parsed.timestamp() - now)
+    reset = lower.get("x-ratelimit-reset", "").strip()
+    if lower.get("x-ratelimit-remaining", "").strip() == "0" and reset.isdigit():
+        return max(0.0, float(reset) - now)
+    if status == 429:
+        return _BARE_429_WAIT
+    return None
+
+
+@dataclass(frozen=True)
+class _Policy:
+    backoff: float
+    max_wait: float
+    sleep: Callable[[float], None]
+    now: Callable[[], float]
+
+    def backoff_for(self, attempt: int) -> float:
+        return float(min(self.backoff * 2 ** max(0, attempt - 1), self.max_wait))
+
+
+class _Retry(Retry):
+    """urllib3's Retry with GitHub's rate-limit rules and an injectable sleep."""
+
+    def __init__(self, policy: _Policy, **kwargs: Any) -> None:
+        self.policy = policy
+        super().__init__(**kwargs)
+
+    def new(self, **kwargs: Any) -> _Retry:
+        kwargs["policy"] = self.policy
+        retry: _Retry = super().new(**kwargs)
+        return retry
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if status_code in (403, 429):
+            return True  # decided in increment(), which sees the headers
+        return 500 <= status_code <= 599 and method.upper() in _IDEMPOTENT
+
+    def increment(self, method: str | None = None, url: str | None = None,
+                  response: Any = None, error: Exception | None = None,
+                  _pool: Any = None, _stacktrace: Any = None) -> _Retry:
+        if response is not None:
+            wait = server_wait(response.status, response.headers, self.policy.now())
+            refused = response.status == 403 and wait is None
+            if refused or (wait is not None and wait > self.policy.max_wait):
+                # raise_on_status=False: urllib3 hands this reply to PyGithub, which raises.
+                raise MaxRetryError(_pool, url or "", None)
+        retry: _Retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        return retry
+
+    def sleep(self, response: Any = None) -> None:
+        wait = None
+        if response is not None:
+            wait = server_wait(response.status, response.headers, self.policy.now())
+        if wait is None:
+            wait = self.policy.backoff_for(len(self.history))
+        if wait > 0:
+            self.policy.sleep(wait)
+
+
+class Client:
+    """The action's GitHub calls for one repository. The token stays inside PyGithub."""
+
+    def __init__(self, token: str, api_url: str, repository: str, *, timeout: float = 15,
+                 retries: int = 3, backoff: float = 1.0, max_wait: float = 60.0,
+                 sleep: Callable[[float], None] = time.sleep,
+                 now: Callable[[], float] = time.time) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.repository = repository
+        self._retries = retries
+        self._policy = _Policy(backoff, max_wait, sleep, now)
+        retry = _Retry(self._policy, total=retries, connect=retries, read=retries,
+                       status=retries, other=0, redirect=0, allowed_methods=_IDEMPOTENT,
+                       raise_on_status=False, raise_on_redirect=False,
+                       respect_retry_after_header=True)
+        self._gh = github.Github(
+            base_url=self.api_url, auth=Auth.Token(token), timeout=timeout,  # type: ignore[arg-type]
+            retry=retry, per_page=100, lazy=True,
+            seconds_between_requests=None, seconds_between_writes=None)
+        self._repo = self._gh.get_repo(repository)
+
+    def __repr__(self) -> str:
+        return f"Client(api_url={self.api_url!r}, repository={self.repository!r})"
+
+    def close(self) -> None:
+        self._gh.close()
+
+    # changed files
+    def pr_files(self, number: int, limit: int = MAX_PR_FILES) -> list[ChangedFile]:
+        """Every file of the pull request (all pages, at most ``limit``)."""
+        path = f"/repos/{self.repository}/pulls/{number}/files"
+        out: list[ChangedFile] = []
+        with self._errors("GET", path):
+            for entry in self._repo.get_pull(number).get_files():
+                if len(out) >= limit:
+                    break
+                out.append(ChangedFile(entry.filename, entry.status, entry.previous_filename))
+        return out
+
+    # file contents
+    def file_content(self, path: str, ref: str) -> bytes | None:
+        """The bytes of ``path`` at ``ref``, or None when there is no such file."""
+        api_path = f"/repos/{self.repository}/contents/{path}"
+        with self._errors("GET", api_path):
+            try:
+                found = self._repo.get_contents(path, ref=ref)
+            except GithubException as exc:
+                if exc.status == 404:
+                    return None
+                raise
+            if isinstance(found, list) or found.type != "file":
+                return None
+            if found.encoding == "base64":
+                return base64.b64decode(found.content or "")
+        # Files over 1 MB come without content; the blob API serves up to 100 MB.
+        blob_path = f"/repos/{self.repository}/git/blobs/{found.sha}"
+        with self._errors("GET", blob_path):
+            blob = self._repo.get_git_blob(found.sha)
+            return base64.b64decode(blob.content or "")
+
+    # the sticky comment
+    def upsert_comment(self, number: int, body: str, marker: str, author: str = DEFAULT_AUTHOR,
+                       mode: str = "always", clean: bool = False) -> CommentResult:
+        """Create or update our one comment, found by ``marker`` and ``author``."""
+        if mode not in MODES:
+            raise ValueError(f"comment mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if not marker or marker not in body:
+            raise ValueError("the comment body must contain its marker")
+        if mode == "never":
+            return CommentResult("skipped", None, None)
+        issue = self._repo.get_issue(number)  # lazy: no request
+        ours = self._find(issue, number, marker, author)
+        if ours is not None:
+            return self._update(ours, body)
+        if mode == "on-change" and clean:
+            return CommentResult("skipped", None, None)
+        return self._create(issue, number, body, marker, author)
+
+    def _comments_path(self, number: int) -> str:
+        return f"/repos/{self.repository}/issues/{number}/comments"
+
+    def _find(self, issue: Issue, number: int, marker: str, author: str) -> IssueComment | None:
+        newest: IssueComment | None = None
+        with self._errors("GET", self._comments_path(number)):
+            for comment in issue.get_comments():
+                login = comment.user.login if comment.user is not None else ""
+                if (login.casefold() == author.casefold() and marker in (comment.body or "")
+                        and (newest is None or comment.id > newest.id)):
+                    newest = comment
+        return newest
+
+    def _update(self, comment: IssueComment, body: str) -> CommentResult:
+        if comment.body == body:
+            return CommentResult("unchanged", comment.html_url, comment.id)
+        with self._errors("PATCH", f"/repos/{self.repository}/issues/comments/{comment.id}"):
+            comment.edit(body)
+        return CommentResult("updated", comment.html_url, comment.id)
+
+    def _create(self, issue: Issue, number: int, body: str, marker: str,
+                author: str) -> CommentResult:
+        path = self._comments_path(number)
+        for attempt in range(self._retries + 1):
+            try:
+                with self._errors("POST", path):
+                    created = issue.create_comment(body)
+                return CommentResult("created", created.html_url, created.id)
+            except GitHubError as exc:
+                if not _lost_reply(exc) or attempt == self._retries:
+                    raise
+            # The server may have stored the comment before the reply was lost.
+            self._policy.sleep(self._policy.backoff_for(attempt + 1))
+            stored = self._find(issue, number, marker, author)
+            if stored is not None:
+                if stored.body == body:
+                    return CommentResult("created", stored.html_url, stored.id)
+                return self._update(stored, body)
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _errors(self, method: str, path: str) -> Iterator[None]:
+        """PyGithub's and requests' failures as one GitHubError naming the call."""
+        try:
+            yield
+        except GithubException as exc:
+            message = _message(exc)
+            wait = server_wait(exc.status, exc.headers or {}, self._policy.now())
+            if exc.status in (403, 429) and wait is not None:
+                message += (f" (rate limited: GitHub asks to wait {wait:.0f} s"
+                            f"{'' if wait <= self._policy.max_wait else ', more than max-wait'})")
+            raise GitHubError(method, path, exc.status, message) from exc
+        except requests.Timeout as exc:
+            raise GitHubError(method, path, None, "timed out") from exc
+        except requests.RequestException as exc:
+            raise GitHubError(method, path, None,
+                              f"request failed ({type(exc).__name__})") from exc
+
+
+def _lost_reply(error: GitHubError) -> bool:
+    """Did the request perhaps reach GitHub without us seeing the answer?"""
+    return error.status is None or error.status >= 500
+
+
+def _message(exc: GithubException) -> str:
+    data = exc.data
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        return str(data["message"])
+    return str(data) if data else f"HTTP {exc.status}"
