@@ -22,13 +22,13 @@ COPY . /app
 ```
 
 ## Use instead
+A ``.dockerignore`` next to the Dockerfile (shown here as ``# .dockerignore:`` lines):
 ```dockerfile
-# with a .dockerignore next to it holding:
-#   .git
-#   **/__pycache__
-#   .venv
-#   venv
-#   .env
+# .dockerignore: .git
+# .dockerignore: **/__pycache__
+# .dockerignore: .venv
+# .dockerignore: venv
+# .dockerignore: .env
 FROM python:3.12-slim
 COPY . /app
 ```
