@@ -23,12 +23,12 @@ import hashlib
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import jsonschema
@@ -51,6 +51,7 @@ _DOCS = "https://docs.github.com/rest"
 # ``encoding: none`` and an empty ``content`` and must be read as a blob.
 CONTENTS_LIMIT = 1024 * 1024
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+T = TypeVar("T")
 
 
 # --- GitHub's description -------------------------------------------------------------------
@@ -458,10 +459,11 @@ class GitHubServer:
             author_association="NONE" if comment.user.endswith("[bot]") else "MEMBER")
         return data
 
-    def _page(self, path: str, query: Mapping[str, list[str]], items: list[Any],
+    def _page(self, path: str, query: Mapping[str, list[str]], items: Sequence[T],
+              render: Callable[[int, T], Any],
               cap: int | None = None) -> tuple[int, dict[str, str], Any]:
-        per_page = max(1, min(100, int(query.get("per_page", ["30"])[0] or 30)))
-        page = max(1, int(query.get("page", ["1"])[0] or 1))
+        per_page = max(1, min(100, _number(query, "per_page", 30)))
+        page = max(1, _number(query, "page", 1))
         if cap is not None:
             items = items[:cap]
         last = max(1, -(-len(items) // per_page))
@@ -479,16 +481,17 @@ class GitHubServer:
         if page > 1:
             links += [link(1, "first")]
         headers = {"Link": ", ".join(links)} if links else {}
-        return 200, headers, items[(page - 1) * per_page: page * per_page]
+        first = (page - 1) * per_page
+        return 200, headers, [render(first + offset, item)
+                              for offset, item in enumerate(items[first:first + per_page])]
 
     def _list_comments(self, template: str, params: dict[str, str],
                        query: Mapping[str, list[str]], body: Any,
                        path: str) -> tuple[int, dict[str, str], Any]:
         issue = int(params["issue_number"])
         with self._lock:
-            items = [self._comment_json(c) for c in sorted(self.comments_on(issue),
-                                                           key=lambda c: c.id)]
-        return self._page(path, query, items)
+            items = sorted(self.comments_on(issue), key=lambda c: c.id)
+        return self._page(path, query, items, lambda _, comment: self._comment_json(comment))
 
     def _create_comment(self, template: str, params: dict[str, str],
                         query: Mapping[str, list[str]], body: Any,
@@ -521,8 +524,8 @@ class GitHubServer:
                     path: str) -> tuple[int, dict[str, str], Any]:
         number = int(params["pull_number"])
         row: dict[str, Any] = example(template, "get", "200")[0]
-        items = []
-        for index, entry in enumerate(self.pr_files.get(number, [])):
+
+        def render(index: int, entry: PRFile) -> dict[str, Any]:
             item = copy.deepcopy(row)
             sha = hashlib.sha1(f"{entry.filename}{index}".encode()).hexdigest()  # noqa: S324
             item.update(filename=entry.filename, status=entry.status, sha=sha,
@@ -532,8 +535,11 @@ class GitHubServer:
                                                f"{entry.filename}?ref={sha}"))
             if entry.previous_filename is not None:
                 item["previous_filename"] = entry.previous_filename
-            items.append(item)
-        return self._page(path, query, items, cap=3000)
+            return item
+
+        with self._lock:
+            files = list(self.pr_files.get(number, []))
+        return self._page(path, query, files, render, cap=3000)
 
     def _blob_sha(self, content: bytes) -> str:
         return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()  # noqa: S324
@@ -582,6 +588,11 @@ class GitHubServer:
         return 200, {}, data
 
 
+def _number(query: Mapping[str, list[str]], name: str, default: int) -> int:
+    value = query.get(name, [""])[0]
+    return int(value) if value.isdigit() else default
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _HTTPServer
@@ -590,8 +601,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        status, headers, body = self.server.app.handle(self.command, self.path,
-                                                       dict(self.headers.items()), raw)
+        app = self.server.app
+        try:
+            status, headers, body = app.handle(self.command, self.path,
+                                               dict(self.headers.items()), raw)
+        except Exception as exc:  # a bug in the test server must fail the test, not hang it
+            app._violation(f"{self.command} {self.path}: test server error: {exc!r}")
+            status, headers, body = app._error(500)
         payload = b"" if body is None else json.dumps(body).encode()
         try:
             self.send_response(status)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import math
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -33,7 +34,7 @@ from github.GithubException import GithubException
 from github.Issue import Issue
 from github.IssueComment import IssueComment
 from urllib3 import Retry
-from urllib3.exceptions import MaxRetryError
+from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 
 DEFAULT_AUTHOR = "github-actions[bot]"
 MODES = ("always", "on-change", "never")
@@ -156,7 +157,8 @@ class Client:
                        raise_on_status=False, raise_on_redirect=False,
                        respect_retry_after_header=True)
         self._gh = github.Github(
-            base_url=self.api_url, auth=Auth.Token(token), timeout=timeout,  # type: ignore[arg-type]
+            # PyGithub insists on whole seconds.
+            base_url=self.api_url, auth=Auth.Token(token), timeout=max(1, math.ceil(timeout)),
             retry=retry, per_page=100, lazy=True,
             seconds_between_requests=None, seconds_between_writes=None)
         self._repo = self._gh.get_repo(repository)
@@ -270,16 +272,22 @@ class Client:
                 message += (f" (rate limited: GitHub asks to wait {wait:.0f} s"
                             f"{'' if wait <= self._policy.max_wait else ', more than max-wait'})")
             raise GitHubError(method, path, exc.status, message) from exc
-        except requests.Timeout as exc:
-            raise GitHubError(method, path, None, "timed out") from exc
         except requests.RequestException as exc:
-            raise GitHubError(method, path, None,
-                              f"request failed ({type(exc).__name__})") from exc
+            raise GitHubError(method, path, None, _no_reply(exc)) from exc
 
 
 def _lost_reply(error: GitHubError) -> bool:
     """Did the request perhaps reach GitHub without us seeing the answer?"""
     return error.status is None or error.status >= 500
+
+
+def _no_reply(exc: requests.RequestException) -> str:
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):  # retries exhausted: requests wraps the last error
+        reason = reason.reason
+    if isinstance(exc, requests.Timeout) or isinstance(reason, TimeoutError | ReadTimeoutError):
+        return "timed out"
+    return f"request failed ({type(reason or exc).__name__})"
 
 
 def _message(exc: GithubException) -> str:
