@@ -438,7 +438,7 @@ def test_token_appears_nowhere(github_server: GitHubServer, waits: Waits,
     for fault in ({"status": 403}, {"status": 500, "times": None},
                   {"status": 429, "headers": {"Retry-After": "999"}},
                   {"delay": 3.0, "times": None}):
-        github_server.inject("*", "*", **fault)  # type: ignore[arg-type]
+        github_server.inject("*", "*", **fault)
         with pytest.raises(GitHubError) as caught:
             client.upsert_comment(2, body("c"), MARKER, BOT)
         errors.append(caught.value)
@@ -475,3 +475,19 @@ def test_token_appears_nowhere(github_server: GitHubServer, waits: Waits,
 ])
 def test_server_wait(status: int, headers: dict[str, str], expected: float | None) -> None:
     assert server_wait(status, headers, NOW) == expected
+
+
+def test_no_server_at_all_is_a_github_error_after_bounded_connect_retries(
+        waits: Waits) -> None:
+    stopped = GitHubServer().start()
+    url = stopped.url
+    stopped.stop()
+    client = Client(TOKEN, url, REPO, sleep=waits, retries=2)
+
+    with pytest.raises(GitHubError) as caught:
+        client.upsert_comment(7, body("x"), MARKER, BOT)
+
+    assert (caught.value.status, caught.value.message) == (
+        None, "request failed (NewConnectionError)")
+    assert waits == [1.0, 2.0]
+    assert TOKEN not in str(caught.value)
