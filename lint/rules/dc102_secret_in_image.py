@@ -1,39 +1,145 @@
-"""DC102 secret-in-image: (stub, to be written).
+"""DC102 secret-in-image: a secret file or a token value is written into the image.
 
 ## What it does
-TODO
+Reports, in every stage:
+
+* a ``COPY``/``ADD`` whose source is a secret by its name: ``.env`` (and
+  ``.env.*`` other than examples and templates), ``*.pem`` and ``*.key`` (not certificates, CA
+  bundles or public/GPG keys), ``id_rsa*`` and the other SSH private keys, ``.npmrc``,
+  ``.pypirc``, ``credentials*.json``, ``.netrc``, ``.git-credentials``. Remote URLs are public
+  and not reported;
+* an ``ENV`` or ``ARG`` *value*, as written, that has the format of a known token: an AWS access
+  key id (``AKIA…``/``ASIA…``), a GitHub token (``ghp_``/``gho_``/``ghs_``/``ghu_``/``ghr_``/
+  ``github_pat_``), a Slack token (``xoxb-`` …), a private key header
+  (``-----BEGIN … PRIVATE KEY-----``) or a JWT (``eyJ….….…``). Documentation placeholders
+  (``…EXAMPLE``, ``xxxx``) are skipped. The message shows only the first 4 characters.
+
+Where it differs from hadolint: DL3064 reports ENV/ARG whose *name* looks sensitive
+(``GITHUB_TOKEN``, ``*password*``, ``*secret*``, …) whatever the value. DC102 reads the *value*
+and stays silent on a variable whose name DL3064 already reports, so a secret in
+``ENV GITHUB_TOKEN=ghp_…`` gives one finding (DL3064's), and one in ``ENV DEPLOY=ghp_…``, which
+DL3064 cannot see, gives DC102's. A value that refers to another variable (``ENV T=$TOKEN``) is
+not read again: the finding is where the value is written.
 
 ## Why is this bad?
-TODO
+Everything in a layer, and every ENV/ARG value, can be read by anyone who can pull the image
+(``docker history``, ``docker save``), in every stage whose layers are pushed or cached. Deleting
+the file later does not remove it from the earlier layer.
 
 ## Example
 ```dockerfile
-FROM alpine:3.20
+FROM node:20-slim
+COPY .npmrc package.json package-lock.json ./
+ENV DEPLOY_KEY_ID=AKIAZ7Q3XJ4M5N6P2RST
+RUN npm ci
 ```
 
 ## Use instead
 ```dockerfile
-FROM alpine:3.20
+# syntax=docker/dockerfile:1
+FROM node:20-slim
+COPY package.json package-lock.json ./
+RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 ```
+Pass secrets with ``RUN --mount=type=secret`` (or ``type=ssh``) and runtime secrets through the
+orchestrator's environment or secret store.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
+import re
 from collections.abc import Iterator
 
-from lint.dockerfile import Dockerfile
+from lint.dockerfile import Dockerfile, Instruction
 from lint.finding import Severity
 from lint.rules._base import Hit, RuleContext
 
 CODE = "DC102"
 NAME = "secret-in-image"
 SEVERITY = Severity.ERROR
-MESSAGE = "TODO"
+MESSAGE = "{what} puts {secret} into the image, where anyone who can pull it can read it"
 SCOPE = "all"
 TAGS = ("security", "secrets")
 SECURITY_SEVERITY: str | None = "8.0"
 PRECISION = "high"
 
+_FILES = (".env", ".env.*", "*.pem", "*.key", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*",
+          ".npmrc", ".pypirc", "credentials*.json", ".netrc", ".git-credentials")
+_NOT_SECRET = re.compile(
+    r"(\.pub$|cert|chain|bundle|(^|[-_.])ca[-_.]|gpg|pubkey|public|release|signing|keyring"
+    r"|\.env\.(example|sample|template|dist|defaults?)$)",
+    re.IGNORECASE,
+)
+_TOKENS = {
+    "an AWS access key id": r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
+    "a GitHub token": r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})",
+    "a Slack token": r"\bxox[baprs]-[A-Za-z0-9-]{10,}",
+    "a private key": r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----",
+    "a JWT": r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+}
+_PLACEHOLDER = re.compile(r"EXAMPLE|x{4,}|X{4,}|0{8,}|\*{4,}")
+# hadolint DL3064's name test (src/Hadolint/Rule/DL3064.hs): its names are left to it.
+_DL3064_NAMES = frozenset("""
+    ACCESS_TOKEN APPLICATION_KEY APP_SECRET AUTH_TOKEN AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+    BITTREX_API_KEY BITTREX_API_SECRET CF_PASSWORD CF_USERNAME CIRCLE_TOKEN CI_DEPLOY_PASSWORD
+    CI_DEPLOY_USER DOCKERHUB_PASSWORD DOCKER_EMAIL DOCKER_PASSWORD DOCKER_USERNAME
+    FACEBOOK_ACCESS_TOKEN FACEBOOK_APP_ID FACEBOOK_APP_SECRET FIREBASE_API_TOKEN FIREBASE_TOKEN
+    FOSSA_API_KEY GH_ENTERPRISE_TOKEN GH_TOKEN GITHUB_ENTERPRISE_TOKEN GITHUB_TOKEN HEROKU_API_KEY
+    HEROKU_API_USER NPM_AUTH_TOKEN NPM_TOKEN OKTA_AUTHN_GROUPID OKTA_CLIENT_ORGURL OKTA_CLIENT_TOKEN
+    OKTA_OAUTH2_CLIENTID OKTA_OAUTH2_CLIENTSECRET OPENAI_API_KEY OS_PASSWORD OS_USERNAME
+    POSTGRES_PASSWORD SLACK_TOKEN STRIPE_API_KEY STRIPE_DEVICE_NAME TRAVIS_OS_NAME
+    TRAVIS_SECURE_ENV_VARS TRAVIS_SUDO VAULT_CLIENT_KEY VAULT_TOKEN""".split())
+_DL3064_PARTS = ("api_key", "client_key", "password", "private", "secret", "token", "username")
+
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
-    return iter(())
+    for ins in dockerfile.instructions:
+        if ins.keyword in ("COPY", "ADD") and len(ins.args) >= 2:
+            sources = [p for p in ins.args[:-1] if "://" not in p and not p.startswith("<<")]
+            found = next((n for n in map(posixpath.basename, sources) if secret_file(n)), None)
+            if found:
+                yield Hit(ins.line, ins.end_line, args={"what": ins.keyword, "secret": found})
+        elif ins.keyword in ("ENV", "ARG"):
+            for name, value in _assignments(ins):
+                if (kind := token_kind(value)) and not _dl3064_reports(name):
+                    secret = f"{kind} ({redact(value)})"
+                    yield Hit(ins.line, ins.end_line,
+                              args={"what": f"{ins.keyword} {name}", "secret": secret})
+                    break
+
+
+def secret_file(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name.lower(), p) for p in _FILES) and not _NOT_SECRET.search(
+        name)
+
+
+def token_kind(value: str) -> str | None:
+    for kind, pattern in _TOKENS.items():
+        match = re.search(pattern, value)
+        if match and not _PLACEHOLDER.search(match.group(0)):
+            return kind
+    return None
+
+
+def redact(value: str) -> str:
+    """The first 4 characters of the token, then an ellipsis."""
+    for pattern in _TOKENS.values():
+        if match := re.search(pattern, value):
+            return match.group(0)[:4] + "…"
+    return value[:4] + "…"
+
+
+def _assignments(ins: Instruction) -> Iterator[tuple[str, str]]:
+    if ins.keyword == "ENV":
+        yield from zip(ins.args[::2], ins.args[1::2], strict=False)
+    else:
+        for arg in ins.args:
+            name, sep, value = arg.partition("=")
+            if sep:
+                yield name, value
+
+
+def _dl3064_reports(name: str) -> bool:
+    return name.upper() in _DL3064_NAMES or any(p in name.lower() for p in _DL3064_PARTS)

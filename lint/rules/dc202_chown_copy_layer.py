@@ -1,20 +1,37 @@
-"""DC202 chown-copy-layer: (stub, to be written).
+"""DC202 chown-copy-layer: a RUN chown/chmod rewrites files an earlier COPY created.
 
 ## What it does
-TODO
+Reports a ``RUN chown`` or ``RUN chmod`` (recursive or not, paths resolved against ``WORKDIR``
+and ``cd``) whose target was created by an earlier ``COPY``/``ADD`` of the same stage or of a
+stage it inherits from through ``FROM <earlier-stage>``. Directories the RUN makes itself
+(``mkdir -p /app/data && chown app /app/data``) are not reported.
 
 ## Why is this bad?
-TODO
+A layer stores every file whose content *or metadata* changed. Changing the owner or mode of a
+copied file therefore stores the whole file a second time: ``COPY . /app`` followed by
+``RUN chown -R app /app`` ships the application twice, and the copy in the earlier layer can
+never be removed.
 
 ## Example
 ```dockerfile
-FROM alpine:3.20
+FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+RUN chown -R 10001 /app && chmod +x entrypoint.sh
+USER 10001
 ```
 
 ## Use instead
 ```dockerfile
-FROM alpine:3.20
+FROM python:3.12-slim
+WORKDIR /app
+COPY --chmod=755 . .
+RUN mkdir -p /app/data && chown 10001 /app/data
+USER 10001
 ```
+Set ownership and mode in the ``COPY`` itself (``--chown=<uid>``, ``--chmod``) when the runtime
+user must own the files (data, caches); code the application only reads needs no chown at all
+(see DC104).
 """
 
 from __future__ import annotations
@@ -24,11 +41,23 @@ from collections.abc import Iterator
 from lint.dockerfile import Dockerfile
 from lint.finding import Severity
 from lint.rules._base import Hit, RuleContext
+from lint.rules._paths import (
+    copy_destination,
+    copy_parts,
+    inside,
+    positionals,
+    resolve,
+    shell_steps,
+    walk,
+)
 
 CODE = "DC202"
 NAME = "chown-copy-layer"
 SEVERITY = Severity.WARNING
-MESSAGE = "TODO"
+MESSAGE = (
+    "`{command}` on {path} rewrites files the COPY/ADD on line {origin} created, so every one "
+    "is stored again in a new layer: set --chown/--chmod in the COPY instead"
+)
 SCOPE = "all"
 TAGS = ("size", "layers")
 SECURITY_SEVERITY: str | None = None
@@ -36,4 +65,38 @@ PRECISION = "high"
 
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
-    return iter(())
+    for stage in dockerfile.stages:
+        copies: list[tuple[str, bool, int]] = []  # destination, is a directory, line
+        made: list[str] = []  # directories RUNs created with mkdir
+        for ins, cwd in walk(dockerfile, stage):
+            if ins.keyword in ("COPY", "ADD") and (found := copy_parts(ins)):
+                is_dir = found[1].endswith("/") or any(s.endswith(("/", ".")) for s in found[0])
+                copies.append((copy_destination(dockerfile, ins, cwd), is_dir, ins.line))
+            if ins.keyword != "RUN":
+                continue
+            hit = None
+            for words, here in shell_steps(dockerfile, ins, cwd):
+                if words[0] == "mkdir":
+                    made += [resolve(p, here) for p in positionals(words, frozenset({"-m"}))]
+                if words[0] in ("chown", "chmod") and hit is None and ins.stage == stage.index:
+                    hit = _touches(words, here, copies, made)
+            if hit:
+                yield Hit(ins.line, ins.end_line, args=hit)
+
+
+def _touches(
+    words: list[str], cwd: str, copies: list[tuple[str, bool, int]], made: list[str]
+) -> dict[str, object] | None:
+    opts = [w for w in words[1:] if w.startswith("-") and not w[1:2].isdigit()]
+    recursive = "--recursive" in opts or any(o[1:2] != "-" and "R" in o for o in opts)
+    args = [w for w in words[1:] if w not in opts]
+    targets = args if any(o.startswith("--reference") for o in opts) else args[1:]
+    command = words[0] + (" -R" if recursive else "")
+    for target in (resolve(t, cwd) for t in targets):
+        for dest, is_dir, line in copies:
+            new_dir = any(inside(target, m) and inside(m, dest) and m != dest for m in made)
+            covers = recursive and inside(dest, target)
+            within = inside(target, dest) and not new_dir and (target != dest or not is_dir)
+            if covers or within:
+                return {"command": command, "path": target, "origin": line}
+    return None

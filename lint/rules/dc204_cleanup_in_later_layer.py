@@ -1,34 +1,70 @@
-"""DC204 cleanup-in-later-layer: (stub, to be written).
+"""DC204 cleanup-in-later-layer: a RUN deletes what an earlier RUN left in its layer.
 
 ## What it does
-TODO
+Reports a ``RUN`` that deletes package caches, apt lists, downloaded archives or ``/tmp`` files
+that an earlier ``RUN`` of the same stage (or of a stage it inherits from through
+``FROM <earlier-stage>``) created and did not delete itself. Deletions are ``rm``,
+``find … -delete`` and the package managers' own clean commands (``apk cache clean``,
+``yum``/``dnf clean all``, ``pip cache purge``, ``npm``/``yarn cache clean``, ``go clean``).
+What lands in a ``RUN --mount=type=cache`` or ``tmpfs`` mount is never in a layer and is not
+counted.
+
+Where it differs from hadolint: DL3009 (and DL3019, DL3032, DL3040, DL3042, DL3060 for other
+package managers) reports the RUN that *creates* the files without removing them. DC204 reports
+the later RUN whose deletion cannot help: the cleanup is there, but in the wrong layer. The two
+findings sit on different lines and ask for different edits; the same fix (delete in the RUN
+that creates) quiets both.
 
 ## Why is this bad?
-TODO
+Layers only add: a file deleted in a later layer is hidden from the container's view but its
+bytes stay in the layer that created it, and every pull downloads them. The cleanup makes the
+Dockerfile look tidy while the image stays exactly as large.
 
 ## Example
 ```dockerfile
-FROM alpine:3.20
+FROM debian:12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+RUN curl -fsSL -o /tmp/tool.tar.gz https://example.com/tool.tar.gz \
+ && tar -xzf /tmp/tool.tar.gz -C /usr/local/bin
+RUN rm -rf /var/lib/apt/lists/* /tmp/tool.tar.gz
 ```
 
 ## Use instead
 ```dockerfile
-FROM alpine:3.20
+FROM debian:12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/*
+RUN curl -fsSL -o /tmp/tool.tar.gz https://example.com/tool.tar.gz \
+ && tar -xzf /tmp/tool.tar.gz -C /usr/local/bin \
+ && rm /tmp/tool.tar.gz
 ```
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from lint.dockerfile import Dockerfile
 from lint.finding import Severity
 from lint.rules._base import Hit, RuleContext
+from lint.rules._paths import (
+    inside,
+    mount_targets,
+    overlaps,
+    positionals,
+    resolve,
+    shell_steps,
+    walk,
+)
 
 CODE = "DC204"
 NAME = "cleanup-in-later-layer"
 SEVERITY = Severity.WARNING
-MESSAGE = "TODO"
+MESSAGE = (
+    "This RUN deletes {path}, which the RUN on line {origin} created: the bytes stay in that "
+    "earlier layer, so the image does not shrink; delete it in the RUN that creates it"
+)
 SCOPE = "all"
 TAGS = ("size", "layers")
 SECURITY_SEVERITY: str | None = None
@@ -36,4 +72,122 @@ PRECISION = "high"
 
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
-    return iter(())
+    for stage in dockerfile.stages:
+        present: list[tuple[str, int]] = []  # paths earlier RUNs left behind, with their line
+        for ins, cwd in walk(dockerfile, stage):
+            if ins.keyword != "RUN":
+                continue
+            mounts, new, hit = mount_targets(ins, cwd), list[str](), None
+            for words, here in shell_steps(dockerfile, ins, cwd):
+                created, deleted = effects(words, here)
+                for gone in deleted:
+                    origin = next((line for p, line in present if overlaps(gone, p)), None)
+                    if origin is not None and hit is None and ins.stage == stage.index:
+                        hit = Hit(ins.line, ins.end_line, args={"path": gone, "origin": origin})
+                    present = [(p, line) for p, line in present if not inside(p, gone)]
+                    new = [p for p in new if not inside(p, gone)]
+                new += [p for p in created if not any(inside(p, m) for m in mounts)]
+            present += [(p, ins.line) for p in new]
+            if hit:
+                yield hit
+
+
+_APT_LISTS = ["/var/lib/apt/lists/*"]
+_APK = ["/var/cache/apk/*"]
+_RPM = ["/var/cache/yum/*", "/var/cache/dnf/*"]
+_PIP = ["~/.cache/pip/*"]
+_NPM = ["~/.npm/*"]
+_YARN = ["~/.cache/yarn/*", "/usr/local/share/.cache/yarn/*"]
+_GO = ["~/.cache/go-build/*", "/go/pkg/mod/*"]
+_TMP = ("/tmp", "/var/tmp")  # noqa: S108 - paths inside the image, not ours
+_RPM_VERBS = frozenset({"install", "update", "upgrade", "makecache", "groupinstall", "reinstall"})
+_BUILD_VERBS = {
+    "npm": frozenset({"install", "ci", "i", "add"}),
+    "yarn": frozenset({"", "install", "add"}),
+    "go": frozenset({"build", "install", "get", "mod", "test"}),
+}
+
+
+def effects(words: list[str], cwd: str) -> tuple[list[str], list[str]]:
+    """(paths created, paths deleted) by one simple command, as absolute paths or globs."""
+    tool, rest = posixpath.basename(words[0]), words[1:]
+    verb = next((w for w in rest if not w.startswith("-")), "")
+    if tool in ("python", "python3") and rest[:2] == ["-m", "pip"]:
+        tool, rest, verb = "pip", rest[2:], next((w for w in rest[2:] if w[:1] != "-"), "")
+    if tool == "rm":
+        return [], [resolve(p, cwd) for p in positionals(words)]
+    if tool == "find" and ("-delete" in rest or "rm" in rest):
+        return [], _found(rest, cwd)
+    if tool in ("apt-get", "apt") and verb == "update":
+        return _APT_LISTS, []
+    if tool == "apk":
+        if verb == "cache" and {"clean", "purge"} & set(rest):
+            return [], _APK
+        return (_APK if verb in ("add", "update") and "--no-cache" not in rest else []), []
+    if tool in ("yum", "dnf", "microdnf", "tdnf"):
+        if verb == "clean":
+            return [], _RPM
+        return (_RPM if verb in _RPM_VERBS else []), []
+    if tool in ("pip", "pip3"):
+        if verb == "cache":
+            return [], _PIP
+        return (_PIP if verb == "install" and "--no-cache-dir" not in rest else []), []
+    if tool in _BUILD_VERBS:
+        caches = {"npm": _NPM, "yarn": _YARN, "go": _GO}[tool]
+        if verb in ("cache", "clean"):
+            return [], caches
+        return (caches if verb in _BUILD_VERBS[tool] else []), []
+    return _downloads(tool, words, cwd), []
+
+
+def _downloads(tool: str, words: list[str], cwd: str) -> list[str]:
+    """Files written by curl/wget/git clone anywhere, and by other commands into /tmp."""
+    urls = [w for w in words[1:] if w.startswith(("http://", "https://", "ftp://"))]
+    name = posixpath.basename(urls[0].split("?")[0].rstrip("/")) if urls else ""
+    out: list[str] = []
+    for i, word in enumerate(words[1:], start=1):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if (tool, word) in (("curl", "-o"), ("curl", "--output"), ("wget", "-O")):
+            out.append(nxt)
+        elif tool == "wget" and word.startswith("-") and not word.startswith("--") and "O" in word:
+            out.append(word.split("O", 1)[1] or nxt)
+        elif tool == "wget" and word in ("-P", "--directory-prefix") and name:
+            out.append(posixpath.join(nxt, name))
+        elif tool == "curl" and (word in ("-O", "--remote-name") or _short(word, "O")) and name:
+            out.append(name)
+        elif tool == "curl" and _short(word, "o"):
+            out.append(nxt)
+        elif word in (">", ">>"):
+            out.append(nxt)
+        elif word.startswith(">") and word not in (">&",):
+            out.append(word.lstrip(">"))
+    if tool == "wget" and not out and name:
+        out.append(name)
+    if tool == "git" and "clone" in words and urls:
+        after = words[words.index(urls[0]) + 1 :]
+        out.append(after[0] if after and after[0][:1] != "-" else posixpath.splitext(name)[0])
+    if tool in ("cp", "mv") and len(args := positionals(words)) >= 2:
+        out.append(args[-1])
+    if tool in ("mkdir", "touch"):
+        out += positionals(words, frozenset({"-m"}))
+    out += [d + "/*" for d in _dirs(tool, words)]
+    paths = [resolve(p, cwd) for p in out if p and p != "-" and not p.startswith(("/dev/", "&"))]
+    downloader = tool in ("curl", "wget", "git")
+    return [p for p in paths if downloader or any(inside(p, t) for t in _TMP)]
+
+
+def _short(word: str, letter: str) -> bool:
+    """A cluster of short options ending in ``letter`` (``-fsSLo``)."""
+    return word.startswith("-") and not word.startswith("--") and word.endswith(letter)
+
+
+def _found(rest: list[str], cwd: str) -> list[str]:
+    """What ``find ROOT… [-name PATTERN] -delete`` removes."""
+    end = next((i for i, w in enumerate(rest) if w.startswith(("-", "!", "("))), len(rest))
+    name = rest[rest.index("-name") + 1] if "-name" in rest[:-1] else None
+    return [resolve(r, cwd) + (f"/{name}" if name else "") for r in rest[:end]]
+
+
+def _dirs(tool: str, words: list[str]) -> list[str]:
+    flag = {"tar": ("-C", "--directory"), "unzip": ("-d",)}.get(tool, ())
+    return [words[i + 1] for i, w in enumerate(words[:-1]) if w in flag]

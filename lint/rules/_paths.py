@@ -1,0 +1,120 @@
+"""Shared path reading for rules: where instructions put and touch files.
+
+Walks a stage's chain with the ``WORKDIR`` in effect, resolves paths against it (and against
+``cd`` inside a RUN), substitutes ARG/ENV values the way the shell running a RUN would see them,
+and compares paths that may hold globs (``/tmp/*``, ``/app/*.sh``) component by component.
+Pure: no file system access, everything comes from the parsed Dockerfile.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+from collections.abc import Iterator
+
+from lint.dockerfile import Dockerfile, Instruction, Stage
+from lint.rules._shell import commands, run_commands
+
+_HOME = re.compile(r"^(?:~|\$\{?HOME\}?|/root)(?=/|$)")
+
+
+def resolve(path: str, cwd: str) -> str:
+    """``path`` made absolute against ``cwd`` and normalised; ``~``/``$HOME``/``/root`` become
+    ``~`` (root's home: the user rarely matters for where caches land)."""
+    path = _HOME.sub("~", path.strip().strip("\"'"))
+    if not path.startswith(("/", "~")):
+        path = posixpath.join(cwd, path)
+    norm = posixpath.normpath(path)
+    return "/" + norm.lstrip("/") if norm.startswith("/") else norm
+
+
+def parts(path: str) -> list[str]:
+    return [p for p in path.split("/") if p]
+
+
+def _same(a: str, b: str) -> bool:
+    return a == b or fnmatch.fnmatchcase(a, b) or fnmatch.fnmatchcase(b, a)
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Is one path inside (or equal to) the other, globs matching either way?"""
+    pa, pb = parts(a), parts(b)
+    return all(_same(x, y) for x, y in zip(pa, pb, strict=False))
+
+
+def inside(path: str, root: str) -> bool:
+    """Is ``path`` equal to ``root`` or below it (globs in ``root`` match)?"""
+    pp, pr = parts(path), parts(root)
+    return len(pp) >= len(pr) and all(_same(x, y) for x, y in zip(pp, pr, strict=False))
+
+
+def walk(dockerfile: Dockerfile, stage: Stage) -> Iterator[tuple[Instruction, str]]:
+    """Every instruction of ``stage``'s chain with the WORKDIR in effect when it runs."""
+    cwd = "/"
+    for ins in dockerfile.chain_instructions(stage):
+        if ins.keyword == "WORKDIR" and ins.args:
+            cwd = resolve(expanded(dockerfile, ins, ins.args[0]), cwd)
+        yield ins, cwd
+
+
+def expanded(dockerfile: Dockerfile, ins: Instruction, text: str) -> str:
+    """``text`` with the ARG/ENV values in effect at ``ins`` substituted (unknown ones kept)."""
+    if "$" not in text:
+        return text
+    return dockerfile.expand(text, dockerfile.stages[ins.stage], ins.line)
+
+
+def shell_steps(
+    dockerfile: Dockerfile, ins: Instruction, cwd: str
+) -> Iterator[tuple[list[str], str]]:
+    """The simple commands of a RUN, variables substituted, each with the directory it runs
+    in (``cd`` inside the script is followed)."""
+    cmds = run_commands(ins) if ins.json_form else commands(expanded(dockerfile, ins, ins.script))
+    for words in cmds:
+        if words[0] == "cd" and len(words) > 1:
+            cwd = resolve(words[-1], cwd)
+            continue
+        yield words, cwd
+
+
+def copy_parts(ins: Instruction) -> tuple[list[str], str] | None:
+    """(sources, destination) of a COPY/ADD, heredoc sources left out; ``None`` if malformed."""
+    if ins.keyword not in ("COPY", "ADD") or len(ins.args) < 2:
+        return None
+    sources = [a for a in ins.args[:-1] if not a.startswith("<<")]
+    return sources, ins.args[-1]
+
+
+def copy_destination(dockerfile: Dockerfile, ins: Instruction, cwd: str) -> str:
+    """The absolute path a COPY/ADD writes to (a directory when it ends in ``/``)."""
+    found = copy_parts(ins)
+    return resolve(expanded(dockerfile, ins, found[1]), cwd) if found else cwd
+
+
+def mount_targets(ins: Instruction, cwd: str) -> list[str]:
+    """Targets of ``RUN --mount=type=cache|tmpfs``: what lands there never reaches a layer."""
+    out = []
+    for spec in ins.flag_all("mount"):
+        fields = dict(f.partition("=")[::2] for f in spec.split(","))
+        if fields.get("type") in ("cache", "tmpfs"):
+            target = fields.get("target") or fields.get("dst") or fields.get("destination")
+            if target:
+                out.append(resolve(target, cwd))
+    return out
+
+
+def positionals(words: list[str], with_value: frozenset[str] = frozenset()) -> list[str]:
+    """Non-option words after the command name; options in ``with_value`` consume the next
+    word (``-o FILE``)."""
+    out: list[str] = []
+    skip = False
+    for word in words[1:]:
+        if skip:
+            skip = False
+        elif word in with_value:
+            skip = True
+        elif word == "--" or not word.startswith("-"):
+            if word != "--":
+                out.append(word)
+    return out
