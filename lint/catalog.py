@@ -62,10 +62,10 @@ HADOLINT: dict[str, Entry] = {
             "maintainability"),
         _dl("DL3004", ERR, "RUN uses sudo; builds already run as the current USER, so switch USER "
             "(or use gosu at run time) instead.", "security", security="4.0"),
-        _dl("DL3006", WARN, "FROM names an image without an explicit tag.", _PIN,
+        _dl("DL3006", WARN, "FROM names an image without an explicit tag.", _PIN, "security",
             security="3.0"),
         _dl("DL3007", WARN, "FROM uses the moving `latest` tag; pin a release tag.", _PIN,
-            security="3.0"),
+            "security", security="3.0"),
         _dl("DL3008", WARN, "apt-get install names packages without pinned versions.", _PIN),
         _dl("DL3009", INFO, "apt-get lists are left in the layer after installing.", "size"),
         _dl("DL3010", INFO, "A local archive is copied and then unpacked; ADD can extract it "

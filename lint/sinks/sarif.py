@@ -1,0 +1,247 @@
+"""SARIF 2.1.0 for GitHub code scanning: one run, one driver, rules for every code that appears.
+
+What GitHub's ingestion needs (https://docs.github.com/en/code-security/code-scanning/
+integrating-with-code-scanning/sarif-support-for-code-scanning), all met here:
+
+* exactly one run (uploads with several runs of one tool and category are rejected);
+* every rule with id, short and full description, help text (and markdown); security rules
+  carry ``properties["security-severity"]`` as a string holding a number;
+* every result a message and one physical location with a repository-relative URI and a
+  region; our own ``partialFingerprints`` key, never ``primaryLocationLineHash`` (GitHub
+  computes that one itself);
+* ``"results": []`` even when nothing was found.
+
+``rules`` lists only the codes that appear in this run (sorted), not every DC rule: the file
+stays small and a golden file does not change when an unrelated rule's docs change. DC rules
+are documented from their module docstrings (``lint.ruledoc``), DL and SC codes from
+``lint.catalog``. No ``region.snippet`` is written: file text can hold secrets.
+
+Columns are UTF-16 code units (``columnKind``), as GitHub's web UI counts them. When nothing
+finer than the line is known, a region spans the whole end line; when the file's text is not
+known either (an unreadable or binary file), ``endColumn`` is left out, which SARIF defines as
+the same thing.
+
+The objects are plain dicts, not sarif-om's classes: sarif-om has no serialiser, its property
+bag cannot hold ``security-severity``, and its defaults (``level="warning"``, ``rank=-1``) cannot
+be told apart from values we set, so a faithful dump would have to second-guess it.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Mapping, Sequence
+from urllib.parse import quote
+
+from lint import __version__, catalog, ruledoc
+from lint.finding import Finding, Severity
+from lint.rules import BY_CODE, Rule
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+VERSION = "2.1.0"
+TOOL_NAME = "dockerfile-review"
+INFORMATION_URI = "https://github.com/dockerfile-review/dockerfile-review"
+FINGERPRINT_KEY = "dockerfileReview/v1"
+SRCROOT = "%SRCROOT%"
+
+LEVELS = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "note",
+    Severity.STYLE: "note",
+}
+
+Json = dict[str, object]
+
+
+def level(severity: Severity | None) -> str:
+    """SARIF level for a severity; rules that are off by default document as ``note``."""
+    return LEVELS[severity] if severity is not None else "note"
+
+
+def _text(value: str) -> Json:
+    return {"text": value}
+
+
+def pascal_name(name: str) -> str:
+    """SARIF wants ``name`` to be a PascalCase identifier: ``missing-user`` -> ``MissingUser``."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("-") if part)
+
+
+def _unwrap(markdown: str) -> str:
+    """Plain text: the docstring's hard-wrapped lines joined, paragraphs kept."""
+    return "\n\n".join(" ".join(p.split("\n")) for p in markdown.split("\n\n"))
+
+
+def _dc_rule(rule: Rule) -> Json:
+    what = _unwrap(ruledoc.sections(rule)["What it does"])
+    help_md = ruledoc.markdown(rule)
+    properties: Json = {"tags": sorted(rule.TAGS), "precision": rule.PRECISION}
+    if rule.SECURITY_SEVERITY is not None:
+        properties["security-severity"] = rule.SECURITY_SEVERITY
+    return {
+        "id": rule.CODE,
+        "name": pascal_name(rule.NAME),
+        "shortDescription": _text(ruledoc.short_description(rule)),
+        "fullDescription": _text(what),
+        "defaultConfiguration": {"level": level(rule.SEVERITY)},
+        "help": {"text": help_md, "markdown": help_md},
+        "properties": properties,
+    }
+
+
+def _unknown_dc_rule(code: str, observed: Severity) -> Json:
+    # Only reachable with findings from another version of this tool: document, do not guess.
+    text = f"dockerfile-review rule {code}, unknown to this version."
+    return {
+        "id": code,
+        "shortDescription": _text(text),
+        "fullDescription": _text(text),
+        "defaultConfiguration": {"level": level(observed)},
+        "help": {"text": text, "markdown": text},
+        "properties": {"tags": ["dockerfile-review"], "precision": "medium"},
+    }
+
+
+def _external_rule(code: str, observed: Severity) -> Json:
+    entry = catalog.lookup(code)
+    uri = entry.help_uri
+    properties: Json = {"tags": sorted(entry.tags), "precision": entry.precision}
+    if entry.security_severity is not None:
+        properties["security-severity"] = entry.security_severity
+    # A code the table does not know (any SC code) documents the level it was reported at.
+    default = entry.severity if code in catalog.HADOLINT else observed
+    return {
+        "id": code,
+        "shortDescription": _text(entry.description),
+        "fullDescription": _text(entry.description),
+        "defaultConfiguration": {"level": level(default)},
+        "helpUri": uri,
+        "help": {
+            "text": f"{entry.description} See {uri}",
+            "markdown": f"**{code}**: {entry.description}\n\nSee [{code}]({uri}).\n",
+        },
+        "properties": properties,
+    }
+
+
+def rule_descriptor(code: str, observed: Severity = Severity.WARNING) -> Json:
+    """The ``reportingDescriptor`` for one code."""
+    rule = BY_CODE.get(code)
+    if rule is not None:
+        return _dc_rule(rule)
+    if code.startswith("DC"):
+        return _unknown_dc_rule(code, observed)
+    return _external_rule(code, observed)
+
+
+def artifact_uri(path: str) -> str:
+    """A repository-relative, percent-encoded URI reference for a finding's path.
+
+    Raises ``ValueError`` for a path that is absolute or climbs out of the root: that is a bug
+    upstream (findings carry root-relative paths) and GitHub would drop such a result."""
+    normal = posixpath.normpath(path.replace("\\", "/"))
+    if normal.startswith("/") or normal == ".." or normal.startswith("../") or normal == ".":
+        raise ValueError(f"not a repository-relative path: {path!r}")
+    # Everything but unreserved characters and "/" is encoded: a ":" in the first segment
+    # would otherwise read as a URI scheme.
+    return quote(normal, safe="/")
+
+
+def _utf16_column(line_text: str, column: int) -> int:
+    """A 1-based code-point column as a 1-based UTF-16 code-unit column."""
+    prefix = line_text[: max(column - 1, 0)]
+    return 1 + len(prefix.encode("utf-16-le")) // 2 + max(column - 1 - len(prefix), 0)
+
+
+def region(finding: Finding, text: str | None) -> Json:
+    """startLine/endLine/startColumn/endColumn for a finding, using the file's text."""
+    out: Json = {"startLine": finding.line, "endLine": finding.end_line}
+    if text is None:
+        out["startColumn"] = finding.column
+        if finding.end_column is not None:
+            out["endColumn"] = max(finding.end_column, finding.column)
+        return out
+    lines = text.split("\n")
+
+    def line_text(number: int) -> str:
+        return lines[number - 1] if 1 <= number <= len(lines) else ""
+
+    start = _utf16_column(line_text(finding.line), finding.column)
+    last = line_text(finding.end_line)
+    end_col = finding.end_column if finding.end_column is not None else len(last) + 1
+    end = _utf16_column(last, end_col)
+    if finding.end_line == finding.line:
+        end = max(end, start)
+    out["startColumn"] = start
+    out["endColumn"] = end
+    return out
+
+
+def _result(finding: Finding, rule_index: int, text: str | None) -> Json:
+    out: Json = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index,
+        "level": level(finding.severity),
+        "message": _text(finding.message),
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": SRCROOT},
+                    "region": region(finding, text),
+                }
+            }
+        ],
+    }
+    if finding.fingerprint:
+        out["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
+    return out
+
+
+def order(finding: Finding) -> tuple[object, ...]:
+    """A total order, so equal-looking findings (same line, code and message) never swap."""
+    return (*finding.sort_key(), finding.end_line, finding.end_column or 0,
+            finding.severity.rank, finding.source, finding.fingerprint)
+
+
+def render(
+    findings: Sequence[Finding],
+    texts: Mapping[str, str],
+    *,
+    tool_version: str = __version__,
+    information_uri: str = INFORMATION_URI,
+    category: str | None = None,
+    automation_id: str | None = None,
+) -> Json:
+    """The SARIF log for ``findings``. ``texts`` maps each path to the file's (decoded) text.
+
+    ``category`` becomes ``automationDetails.id`` as ``"<category>/"``, which is how GitHub
+    keys runs of one tool; ``automation_id`` sets that id verbatim instead."""
+    ordered = sorted(findings, key=order)
+    observed: dict[str, Severity] = {}
+    for f in ordered:
+        observed.setdefault(f.code, f.severity)
+    codes = sorted(observed)
+    index = {code: i for i, code in enumerate(codes)}
+    driver: Json = {
+        "name": TOOL_NAME,
+        "version": tool_version,
+        "semanticVersion": tool_version,
+        "informationUri": information_uri,
+        "rules": [rule_descriptor(code, observed[code]) for code in codes],
+    }
+    run: Json = {
+        "tool": {"driver": driver},
+        "columnKind": "utf16CodeUnits",
+        "results": [_result(f, index[f.code], texts.get(f.path)) for f in ordered],
+    }
+    if automation_id is None and category:
+        automation_id = f"{category.rstrip('/')}/"
+    if automation_id:
+        run["automationDetails"] = {"id": automation_id}
+    return {"$schema": SCHEMA, "version": VERSION, "runs": [run]}
+
+
+def dumps(log: Mapping[str, object]) -> str:
+    """Deterministic JSON text (stable key order as built, two-space indent, final newline)."""
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
