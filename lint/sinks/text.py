@@ -1,5 +1,10 @@
 """Terminal text: one line per finding, ``path:line code severity: message``; colour only
-when asked (the CLI asks when stdout is a TTY and ``NO_COLOR`` is unset)."""
+when asked (the CLI asks when stdout is a TTY and ``NO_COLOR`` is unset).
+
+Paths and messages can quote Dockerfile text, which can hold escape sequences: every
+non-printable character (controls, ESC, bidi overrides) is shown as its Python escape
+(``\\x1b``), so the output can never move the cursor, recolour or hide text.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +21,8 @@ _COLOURS = {
 _RESET = "\033[0m"
 
 
-def _clean(text: str) -> str:
-    # Messages may quote Dockerfile text: never let it move the cursor or recolour the terminal.
+def clean(text: str) -> str:
+    """``text`` with every non-printable character replaced by its visible escape."""
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
@@ -27,5 +32,5 @@ def render(findings: Sequence[Finding], color: bool = False) -> str:
         level = f.severity.value
         if color:
             level = f"{_COLOURS[f.severity]}{level}{_RESET}"
-        lines.append(f"{_clean(f.path)}:{f.line} {f.code} {level}: {_clean(f.message)}")
+        lines.append(f"{clean(f.path)}:{f.line} {f.code} {level}: {clean(f.message)}")
     return "".join(line + "\n" for line in lines)
