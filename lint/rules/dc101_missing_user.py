@@ -3,7 +3,8 @@
 ## What it does
 Checks that the shipped stage, including the stages it inherits from through
 ``FROM <earlier-stage>``, contains a ``USER`` instruction. An explicit ``USER root`` is
-hadolint's DL3002 and is not repeated here.
+hadolint's DL3002 and is not repeated here. Bases that already run as a non-root user
+(``gcr.io/distroless/…:nonroot``, ``*:…-nonroot``, ``nginxinc/nginx-unprivileged``) pass.
 
 ## Why is this bad?
 A container runs as root unless the image says otherwise. A process that is compromised as
@@ -30,6 +31,7 @@ A numeric UID keeps hadolint's DL3066 quiet and lets Kubernetes' ``runAsNonRoot`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lint.dockerfile import Dockerfile
@@ -45,10 +47,16 @@ TAGS = ("security", "hardening")
 SECURITY_SEVERITY: str | None = "5.0"
 PRECISION = "high"
 
+# Bases that already set a non-root USER: distroless/Chainguard ``:nonroot`` tags, NGINX's
+# ``nginx-unprivileged``. Their USER is inherited, so the Dockerfile need not repeat it.
+_NONROOT_BASE = re.compile(r":(.*[-_])?nonroot([-_.]|$)|-unprivileged(:|@|$)")
+
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
     stage = shipped(dockerfile, context)
     if stage.base.lower() == "scratch" and len(stage.instructions) == 1:
+        return
+    if _NONROOT_BASE.search(dockerfile.chain(stage)[0].base):
         return
     if not any(i.keyword == "USER" for i in dockerfile.chain_instructions(stage)):
         yield Hit(stage.line)

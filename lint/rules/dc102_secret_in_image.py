@@ -55,6 +55,7 @@ from collections.abc import Iterator
 from lint.dockerfile import Dockerfile, Instruction
 from lint.finding import Severity
 from lint.rules._base import Hit, RuleContext
+from lint.rules._paths import copy_parts, expanded
 
 CODE = "DC102"
 NAME = "secret-in-image"
@@ -96,9 +97,10 @@ _DL3064_PARTS = ("api_key", "client_key", "password", "private", "secret", "toke
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
     for ins in dockerfile.instructions:
-        if ins.keyword in ("COPY", "ADD") and len(ins.args) >= 2:
-            sources = [p for p in ins.args[:-1] if "://" not in p and not p.startswith("<<")]
-            found = next((n for n in map(posixpath.basename, sources) if secret_file(n)), None)
+        if ins.keyword in ("COPY", "ADD") and (parts := copy_parts(ins)):
+            sources = [expanded(dockerfile, ins, p) for p in parts[0]]
+            names = [posixpath.basename(p) for p in sources if "://" not in p]
+            found = next((n for n in names if secret_file(n)), None)
             if found:
                 yield Hit(ins.line, ins.end_line, args={"what": ins.keyword, "secret": found})
         elif ins.keyword in ("ENV", "ARG"):

@@ -85,8 +85,9 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
         if ins.keyword in ("COPY", "ADD") and not data(dest):
             owner = expanded(dockerfile, ins, ins.flag("chown") or "").split(":")[0]
             if owner or world_writable(ins.flag("chmod") or ""):
-                how = f"{ins.keyword} --chown" if owner else f"{ins.keyword} --chmod"
-                found.append((Hit(ins.line, ins.end_line, {"how": how, "path": dest}), owner))
+                how = f"{ins.keyword} --{'chown' if owner else 'chmod'}"
+                hit = Hit(ins.line, ins.end_line, {"how": how, "path": dest})
+                found.append((hit, owner or None))
         for words, here in shell_steps(dockerfile, ins, cwd) if ins.keyword == "RUN" else ():
             args = positionals(words, _USER_OPTS)
             if words[0] in ("useradd", "adduser") and args and (uid := _uid(words)):

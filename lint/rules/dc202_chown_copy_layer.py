@@ -4,7 +4,8 @@
 Reports a ``RUN chown`` or ``RUN chmod`` (recursive or not, paths resolved against ``WORKDIR``
 and ``cd``) whose target was created by an earlier ``COPY``/``ADD`` of the same stage or of a
 stage it inherits from through ``FROM <earlier-stage>``. Directories the RUN makes itself
-(``mkdir -p /app/data && chown app /app/data``) are not reported.
+(``mkdir -p /app/data && chown app /app/data``, their parents and children) are not
+reported.
 
 ## Why is this bad?
 A layer stores every file whose content *or metadata* changed. Changing the owner or mode of a
@@ -45,6 +46,7 @@ from lint.rules._paths import (
     copy_destination,
     copy_parts,
     inside,
+    overlaps,
     positionals,
     resolve,
     shell_steps,
@@ -70,7 +72,7 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
         made: list[str] = []  # directories RUNs created with mkdir
         for ins, cwd in walk(dockerfile, stage):
             if ins.keyword in ("COPY", "ADD") and (found := copy_parts(ins)):
-                is_dir = found[1].endswith("/") or any(s.endswith(("/", ".")) for s in found[0])
+                is_dir = any(p.endswith(("/", ".")) for p in [*found[0], found[1]])
                 copies.append((copy_destination(dockerfile, ins, cwd), is_dir, ins.line))
             if ins.keyword != "RUN":
                 continue
@@ -94,7 +96,7 @@ def _touches(
     command = words[0] + (" -R" if recursive else "")
     for target in (resolve(t, cwd) for t in targets):
         for dest, is_dir, line in copies:
-            new_dir = any(inside(target, m) and inside(m, dest) and m != dest for m in made)
+            new_dir = any(inside(m, dest) and m != dest and overlaps(m, target) for m in made)
             covers = recursive and inside(dest, target)
             within = inside(target, dest) and not new_dir and (target != dest or not is_dir)
             if covers or within:

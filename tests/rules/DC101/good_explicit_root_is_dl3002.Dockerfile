@@ -1,0 +1,3 @@
+# expect: none
+FROM debian:12-slim
+USER root

@@ -1,0 +1,5 @@
+# expect: DC103@4
+FROM debian:12-slim
+ARG SSH_PORT=22
+EXPOSE 8080/tcp ${SSH_PORT}/tcp
+USER 10001

@@ -1,0 +1,5 @@
+# expect: none
+FROM debian:12-slim
+ARG PORT=8022
+EXPOSE 2222 ${PORT} 220/tcp ${UNSET_PORT}
+USER 10001

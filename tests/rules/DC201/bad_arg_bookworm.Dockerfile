@@ -1,0 +1,4 @@
+# expect: DC201@3
+ARG PY=3.12
+FROM python:${PY}-bookworm
+USER 10001

@@ -1,0 +1,3 @@
+# expect: DC201@2
+FROM docker.io/library/node:20
+USER node

@@ -1,0 +1,4 @@
+# expect: DC201@2
+FROM python:3.12
+COPY app.py /app/
+USER 10001

@@ -1,0 +1,159 @@
+"""Fixtures for DC101-DC104 and DC201-DC204: the exact set of (code, line) per fixture.
+
+Each fixture under ``tests/rules/<CODE>/`` names its outcome (``bad_*``/``good_*``) and states
+its expected findings in its first lines, ``# expect: DC101@1, DC202@7`` or ``# expect: none``,
+listing only the codes of the rule under test. A directory fixture holds a ``Dockerfile`` and
+is linted with that directory as the build context. Our rules only (no hadolint), then the
+file's pragmas through ``apply_config``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lint import context as build_context
+from lint.config import Config
+from lint.dockerfile import parse
+from lint.engine import analyze, apply_config
+from lint.finding import Severity
+from lint.rules import BY_CODE, RuleContext
+
+RULES = Path(__file__).parent / "rules"
+CODES = ("DC101", "DC102", "DC103", "DC104", "DC201", "DC202", "DC203", "DC204")
+# Rules that substitute ARG/ENV values, so need a fixture with ``ARG``/``${VAR}``.
+READS_VARIABLES = ("DC102", "DC103", "DC104", "DC201", "DC202", "DC203", "DC204")
+_EXPECT = re.compile(r"^#\s*expect:\s*(.+?)\s*$")
+
+
+def fixtures(code: str) -> list[Path]:
+    folder = RULES / code
+    return sorted(p for p in folder.iterdir() if p.is_dir() or p.suffix == ".Dockerfile")
+
+
+def dockerfile_of(fixture: Path) -> Path:
+    return fixture / "Dockerfile" if fixture.is_dir() else fixture
+
+
+def expected(fixture: Path) -> set[tuple[str, int]]:
+    for raw in dockerfile_of(fixture).read_text(encoding="utf-8").splitlines()[:5]:
+        match = _EXPECT.match(raw)
+        if match:
+            if match.group(1).strip().lower() == "none":
+                return set()
+            pairs = (item.strip().split("@") for item in match.group(1).split(","))
+            return {(code, int(line)) for code, line in pairs}
+    raise AssertionError(f"{fixture} has no '# expect:' line")
+
+
+def lint(fixture: Path, code: str, target: str | None = None) -> list:  # type: ignore[type-arg]
+    path = dockerfile_of(fixture)
+    dockerfile = parse(str(path), path.read_bytes())
+    ctx = build_context.load(path, fixture if fixture.is_dir() else None, target=target)
+    findings = apply_config(analyze(dockerfile, ctx), Config(), {dockerfile.path: dockerfile})
+    return [f for f in findings if f.code == code]
+
+
+CASES = [(code, fixture) for code in CODES for fixture in fixtures(code)]
+
+
+@pytest.mark.parametrize(("code", "fixture"), CASES, ids=[f"{c}/{f.name}" for c, f in CASES])
+def test_fixture(code: str, fixture: Path) -> None:
+    want = expected(fixture)
+    assert all(c == code for c, _ in want), "a fixture lists only its own rule's codes"
+    assert {(f.code, f.line) for f in lint(fixture, code)} == want
+    assert fixture.name.startswith("bad_" if want else "good_")
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_fixture_coverage(code: str) -> None:
+    """At least three bad and three good fixtures, a multi-stage one, a pragma one and, for
+    rules that read variables, one with ARG/${VAR} substitution."""
+    found = fixtures(code)
+    texts = [dockerfile_of(f).read_text(encoding="utf-8") for f in found]
+    assert sum(f.name.startswith("bad_") for f in found) >= 3
+    assert sum(f.name.startswith("good_") for f in found) >= 3
+    assert any(len(re.findall(r"(?m)^FROM ", t)) > 1 for t in texts), "multi-stage"
+    assert any(f"hadolint ignore={code}" in t for t in texts), "pragma"
+    if code in READS_VARIABLES:
+        assert any("ARG " in t and "${" in t for t in texts), "ARG substitution"
+
+
+def _run(code: str, text: str, target: str | None = None) -> list[tuple[int, str]]:
+    dockerfile = parse("Dockerfile", text)
+    hits = analyze(dockerfile, RuleContext(target=target), [BY_CODE[code]])
+    return [(f.line, f.message) for f in hits]
+
+
+def test_final_rules_follow_target() -> None:
+    text = "FROM python:3.12 AS dev\nEXPOSE 22\n\nFROM python:3.12-slim AS prod\nUSER 10001\n"
+    assert _run("DC101", text, target="dev") == [
+        (1, "The shipped stage never sets USER, so the container runs as root")
+    ]
+    assert [line for line, _ in _run("DC103", text, target="dev")] == [2]
+    assert [line for line, _ in _run("DC201", text, target="dev")] == [1]
+    for code in ("DC101", "DC103", "DC201"):
+        assert _run(code, text) == []
+
+
+def test_dc102_message_redacts_the_value() -> None:
+    token = "ghp_Zq8wN3vB7xK2mL5pR9tY4uI1oA6sD0fG3hJ8"
+    found = _run("DC102", f"FROM alpine:3.20\nENV REGISTRY_LOGIN={token}\n")
+    assert found == [
+        (2, "ENV REGISTRY_LOGIN puts a GitHub token (ghp_…) into the image, where anyone who "
+            "can pull it can read it")
+    ]
+    assert token[4:] not in found[0][1]
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9"
+    assert "(eyJh…)" in _run("DC102", f"FROM alpine:3.20\nARG SESSION={jwt}\n")[0][1]
+
+
+def test_dc201_names_the_smaller_variant() -> None:
+    cases = {
+        "python:3.12": "python:3.12-slim",
+        "python:3.12-bookworm": "python:3.12-slim-bookworm",
+        "node:20-bookworm": "node:20-bookworm-slim",
+        "php:8.3-fpm": "php:8.3-fpm-alpine",
+        "golang:1.22": "golang:1.22-alpine",
+        "debian:bookworm": "debian:bookworm-slim",
+        "eclipse-temurin:21-jdk-jammy": "eclipse-temurin:21-jre-jammy",
+        "ruby": "ruby:slim",
+    }
+    for image, smaller in cases.items():
+        (found,) = _run("DC201", f"FROM {image}\nUSER 1\n")
+        assert found[1].endswith(f"`{smaller}` is much smaller"), (image, found)
+    for image in ("python:3.12-alpine", "node:20-slim", "php:8.3-apache", "alpine:3.20",
+                  "debian:bookworm-backports", "python:3.12-windowsservercore"):
+        assert _run("DC201", f"FROM {image}\n") == [], image
+
+
+def test_messages_name_the_origin_line() -> None:
+    text = "FROM debian:12-slim\nRUN apt-get update\nCOPY a /a\nRUN rm -rf /var/lib/apt/lists\n"
+    assert _run("DC204", text) == [
+        (4, "This RUN deletes /var/lib/apt/lists, which the RUN on line 2 created: the bytes "
+            "stay in that earlier layer, so the image does not shrink; delete it in the RUN "
+            "that creates it")
+    ]
+    text = "FROM debian:12-slim\nWORKDIR /app\nCOPY . .\nRUN chmod -R g+w .\n"
+    assert _run("DC202", text) == [
+        (4, "`chmod -R` on /app rewrites files the COPY/ADD on line 3 created, so every one is "
+            "stored again in a new layer: set --chown/--chmod in the COPY instead")
+    ]
+
+
+def test_severities_and_scopes_match_issue_3() -> None:
+    table = {
+        "DC101": ("missing-user", "final", Severity.WARNING),
+        "DC102": ("secret-in-image", "all", Severity.ERROR),
+        "DC103": ("ssh-port-exposed", "final", Severity.WARNING),
+        "DC104": ("writable-app-code", "final", Severity.INFO),
+        "DC201": ("full-base-image", "final", Severity.INFO),
+        "DC202": ("chown-copy-layer", "all", Severity.WARNING),
+        "DC203": ("build-tools-in-final-stage", "final", Severity.INFO),
+        "DC204": ("cleanup-in-later-layer", "all", Severity.WARNING),
+    }
+    for code, (name, scope, severity) in table.items():
+        rule = BY_CODE[code]
+        assert (rule.NAME, rule.SCOPE, rule.SEVERITY) == (name, scope, severity)
