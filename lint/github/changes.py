@@ -20,6 +20,7 @@ import tarfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
 
 from lint.discovery import glob_match, is_dockerfile_name
 
@@ -170,7 +171,9 @@ def affected_dockerfiles(
     return out
 
 
-def narrow(changes: Sequence[Change], include: Sequence[str], exclude: Sequence[str]) -> list[Change]:
+def narrow(
+    changes: Sequence[Change], include: Sequence[str], exclude: Sequence[str]
+) -> list[Change]:
     """``include``/``exclude`` globs narrow the changed Dockerfiles (other files pass)."""
     out = []
     for c in changes:
@@ -329,6 +332,86 @@ def inside(root: Path, path: Path) -> bool:
     return True
 
 
-__all__ = ["CONFIG_NAMES", "Change", "Changes", "FileLines", "Git", "GitError",
-           "affected_dockerfiles", "base_files_for", "extract_safely", "inside", "narrow",
-           "parse_name_status", "parse_unified", "write_base_from"]
+
+
+# -- the base of a comparison: git first, the REST API second ----------------------------------
+
+class PullFiles(Protocol):
+    """What the REST fallback needs (``lint.github.api.Client`` has it)."""
+
+    def pr_files(self, number: int) -> Sequence[Any]: ...
+
+    def file_content(self, path: str, ref: str) -> bytes | None: ...
+
+
+@dataclass
+class BaseView:
+    """The changed files and a way to write base versions of files into a directory."""
+
+    changes: list[Change]
+    source: str
+    materialize: Callable[[Sequence[str], Path], None]
+    notes: list[str] = field(default_factory=list)
+
+
+def _parent(path: str) -> str:
+    parent = str(PurePosixPath(path).parent)
+    return "" if parent == "." else parent
+
+
+def open_base(
+    workspace: Path,
+    base_sha: str,
+    *,
+    fetch: bool,
+    pr_number: int | None,
+    api: Callable[[], PullFiles] | None,
+    config_names: Sequence[str] = CONFIG_NAMES,
+) -> BaseView | None:
+    """Git when the history is there (fetching the base commit when allowed), else the REST
+    API for a pull request; ``None`` when neither can give the base."""
+    git = Git(workspace)
+    notes: list[str] = []
+    if git.is_repo():
+        if git.ensure_commit(base_sha, fetch):
+            def from_git(dockerfiles: Sequence[str], dest: Path) -> None:
+                # The Dockerfiles' directories (their default build contexts) and the config.
+                git.archive(base_sha, [*(_parent(p) for p in dockerfiles), *config_names], dest)
+
+            return BaseView(git.changed(base_sha), "git", from_git, notes)
+        notes.append(f"base commit {base_sha[:12]} is not in the checkout"
+                     + (" and could not be fetched" if fetch else " (fetch-base is off)"))
+    if api is None or pr_number is None:
+        return None
+    client = api()
+    changes = [Change(f.filename, str(f.status), f.previous_filename)
+               for f in client.pr_files(pr_number)]
+
+    def from_api(dockerfiles: Sequence[str], dest: Path) -> None:
+        wanted = [p for d in dockerfiles for p in base_files_for(d, ())]
+        write_base_from(lambda p: client.file_content(p, base_sha),
+                        [*wanted, *config_names], dest)
+
+    notes.append("changed files from the REST API (no git history for the base)")
+    return BaseView(changes, "api", from_api, notes)
+
+
+__all__ = [
+    "CONFIG_NAMES",
+    "BaseView",
+    "Change",
+    "Changes",
+    "FileLines",
+    "Git",
+    "GitError",
+    "PullFiles",
+    "affected_dockerfiles",
+    "base_files_for",
+    "extract_safely",
+    "inside",
+    "narrow",
+    "open_base",
+    "parse_name_status",
+    "parse_unified",
+    "write_base_from",
+]

@@ -150,6 +150,8 @@ def review(
             counted += head + extra.get(path, [])
             continue
         reason = affected.get(path, "unchanged")
+        new: list[Finding]
+        fixed: list[Finding]
         if reason == "unchanged":
             new, fixed, existing = [], [], head
         else:

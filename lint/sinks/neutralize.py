@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 REDACTED = "***"
 
-_SECRET_NAME = (r"[A-Za-z0-9_.-]*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|"
-                r"ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)[A-Za-z0-9_.-]*")
+_SENSITIVE = (r"[A-Za-z0-9_.-]*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|"
+               r"ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)[A-Za-z0-9_.-]*")
 _VALUE = r"(?:\"[^\"]*\"|'[^']*'|[^\s\"']+)"
 
 #: Values with a recognisable format, whatever they are assigned to.
@@ -31,8 +31,8 @@ _PRIVATE_KEY = re.compile(
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", re.S
 )
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/\s:@]+):([^/\s@]+)@")
-_ASSIGNMENT = re.compile(rf"(?i)\b({_SECRET_NAME})(\s*[=:]\s*)({_VALUE})")
-_ENV_FORM = re.compile(rf"(?i)\b((?:ENV|ARG)\s+{_SECRET_NAME})(\s+)({_VALUE})")
+_ASSIGNMENT = re.compile(rf"(?i)\b({_SENSITIVE})(\s*[=:]\s*)({_VALUE})")
+_ENV_FORM = re.compile(rf"(?i)\b((?:ENV|ARG)\s+{_SENSITIVE})(\s+)({_VALUE})")
 _AUTH_HEADER = re.compile(r"(?i)\b(bearer|basic|token)(\s+)([A-Za-z0-9._~+/=-]{8,})")
 
 
@@ -56,7 +56,9 @@ def redact(text: str) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
-_MD_PUNCT = re.compile(r"([\\`*_\[\]()|~!{}<>#+\-.])")
+# Inline text never starts a line, so only the characters that act mid-line are escaped
+# (``$`` starts GitHub's math).
+_MD_PUNCT = re.compile(r"([\\`*_\[\]|~<>$])")
 _MENTION = re.compile(r"[@#](?=[A-Za-z0-9_])|(?i:\bGH)(?=-\d)|(?<=:)(?=//)|(?i:\bwww)(?=\.)")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ZWSP = "\u200b"
