@@ -79,7 +79,9 @@ def test_text_neutralises_escape_sequences() -> None:
     )
     assert out.count("\n") == 1 and out.isascii()
     # Printable non-ASCII stays as it is.
-    assert text.render([_finding(message="café ☕ 𝄞")]) == "Dockerfile:3 DL3008 warning: café ☕ 𝄞\n"
+    printable = "café ☕ 𝄞"
+    expected = f"Dockerfile:3 DL3008 warning: {printable}\n"
+    assert text.render([_finding(message=printable)]) == expected
 
 
 def test_json_exact_bytes_and_hostile_text() -> None:
