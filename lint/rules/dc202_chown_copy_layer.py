@@ -37,6 +37,7 @@ user must own the files (data, caches); code the application only reads needs no
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from lint.dockerfile import Dockerfile
@@ -68,12 +69,12 @@ PRECISION = "high"
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
     for stage in dockerfile.stages:
-        copies: list[tuple[str, bool, int]] = []  # destination, is a directory, line
+        copies: list[tuple[str, bool, int]] = []  # path, is a directory tree, line
         made: list[str] = []  # directories RUNs created with mkdir
         for ins, cwd in walk(dockerfile, stage):
             if ins.keyword in ("COPY", "ADD") and (found := copy_parts(ins)):
-                is_dir = any(p.endswith(("/", ".")) for p in [*found[0], found[1]])
-                copies.append((copy_destination(dockerfile, ins, cwd), is_dir, ins.line))
+                copies += created(found[0], found[1], copy_destination(dockerfile, ins, cwd),
+                                  ins.line)
             if ins.keyword != "RUN":
                 continue
             hit = None
@@ -95,10 +96,26 @@ def _touches(
     targets = args if any(o.startswith("--reference") for o in opts) else args[1:]
     command = words[0] + (" -R" if recursive else "")
     for target in (resolve(t, cwd) for t in targets):
-        for dest, is_dir, line in copies:
+        for dest, is_dir, line in reversed(copies):
             new_dir = any(inside(m, dest) and m != dest and overlaps(m, target) for m in made)
             covers = recursive and inside(dest, target)
             within = inside(target, dest) and not new_dir and (target != dest or not is_dir)
             if covers or within:
                 return {"command": command, "path": target, "origin": line}
     return None
+
+
+def created(sources: list[str], dest: str, path: str, line: int) -> list[tuple[str, bool, int]]:
+    """What a COPY/ADD creates: ``(path, is a directory tree, line)`` per source. A source that
+    looks like a file (``app.py``, ``*.sh``, ``.env``) copied into a directory lands under its
+    name; a single source copied to a path that does not end in ``/`` is that path."""
+    into_dir = dest.endswith("/") or dest in (".", "..") or len(sources) > 1
+    out = []
+    for source in sources:
+        name = posixpath.basename(source.rstrip("/"))
+        is_dir = source.endswith("/") or name in ("", ".", "..")
+        if into_dir and not is_dir and "." in name:
+            out.append((posixpath.join(path, name), False, line))
+        else:
+            out.append((path, is_dir or into_dir, line))
+    return out
