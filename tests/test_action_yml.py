@@ -157,3 +157,13 @@ def test_size_step_reads_the_declared_inputs() -> None:
     declared = load_action()["inputs"]
     assert SIZE_INPUTS - set(read) == set(), "size inputs in action.yml that no code reads"
     assert set(read) - set(declared) == set(), "read by the code but not in action.yml"
+
+
+def test_user_docs_list_every_input_with_its_default_and_every_output() -> None:
+    doc = (ROOT / "docs" / "action.md").read_text(encoding="utf-8")
+    action = load_action()
+    for name, spec in action["inputs"].items():
+        default = f"`{spec['default']}`" if spec["default"] else "(empty)"
+        assert f"| `{name}` | {default} |" in doc, name
+    for name in action["outputs"]:
+        assert f"| `{name}` |" in doc, name
