@@ -141,7 +141,14 @@ def test_golden_validates_against_the_official_schema(log: Json) -> None:
     assert schema["$schema"] == "http://json-schema.org/draft-04/schema#"
     validator = jsonschema.Draft4Validator(schema)
     golden = json.loads((Path(__file__).parent / "golden/fixture.sarif").read_text("utf-8"))
-    for doc in (golden, log, sarif.render([], {})):
+    edge = [
+        _finding(line=0, column=0, code="SC1000", severity=Severity.STYLE, fingerprint=""),
+        _finding(path="a%b,c:d", code="DC999", severity=Severity.ERROR, end_column=3),
+        _finding(code="DL9999", message="x\n\x1b[31m", severity=Severity.INFO),
+    ]
+    docs = (golden, log, sarif.render([], {}), sarif.render(edge, {"Dockerfile": "FROM a\n"},
+                                                            max_results=2, category="c"))
+    for doc in docs:
         assert [e.message for e in validator.iter_errors(doc)] == []
 
 
@@ -314,6 +321,32 @@ def test_region_columns() -> None:
         "startLine": 9, "endLine": 9, "startColumn": 1, "endColumn": 1}
     assert sarif.region(_finding(line=3, end_column=5), None) == {
         "startLine": 3, "endLine": 3, "startColumn": 1, "endColumn": 5}
+
+
+def test_lines_and_columns_below_one_are_raised_to_one() -> None:
+    assert sarif.region(_finding(line=0, column=0), "FROM a\n") == {
+        "startLine": 1, "endLine": 1, "startColumn": 1, "endColumn": 7}
+    assert sarif.region(_finding(line=0, column=0), None) == {
+        "startLine": 1, "endLine": 1, "startColumn": 1}
+
+
+def test_results_beyond_githubs_limit_keep_the_most_severe() -> None:
+    findings = [_finding(line=n, severity=sev, fingerprint=f"{n}:1")
+                for n, sev in enumerate([Severity.STYLE, Severity.ERROR, Severity.INFO,
+                                         Severity.WARNING, Severity.ERROR], start=1)]
+    run = _run(sarif.render(findings, {}, max_results=3))
+    assert [(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["level"])  # type: ignore[index]
+            for r in run["results"]] == [(2, "error"), (4, "warning"), (5, "error")]  # type: ignore[attr-defined]
+    assert run["invocations"] == [{
+        "executionSuccessful": True,
+        "toolExecutionNotifications": [{"level": "warning", "message": {
+            "text": "2 less severe results were left out to stay within 3 per run "
+                    "(GitHub code scanning accepts at most 25,000)."}}],
+    }]
+    many = [_finding(line=n % 50 + 1, fingerprint=f"{n}:1") for n in range(25_001)]
+    log = sarif.render(many, {})
+    assert len(_results(log)) == 25_000 and github_problems(log) == []
+    assert "invocations" not in _run(sarif.render(many[:25_000], {}))
 
 
 def test_levels_and_unknown_codes() -> None:

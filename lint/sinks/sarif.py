@@ -43,6 +43,8 @@ TOOL_NAME = "dockerfile-review"
 INFORMATION_URI = "https://github.com/dockerfile-review/dockerfile-review"
 FINGERPRINT_KEY = "dockerfileReview/v1"
 SRCROOT = "%SRCROOT%"
+#: GitHub code scanning rejects a run with more results.
+MAX_RESULTS = 25_000
 
 LEVELS = {
     Severity.ERROR: "error",
@@ -155,23 +157,28 @@ def _utf16_column(line_text: str, column: int) -> int:
 
 
 def region(finding: Finding, text: str | None) -> Json:
-    """startLine/endLine/startColumn/endColumn for a finding, using the file's text."""
-    out: Json = {"startLine": finding.line, "endLine": finding.end_line}
+    """startLine/endLine/startColumn/endColumn for a finding, using the file's text.
+
+    Lines and columns below 1 (which SARIF forbids) are raised to 1."""
+    first = max(finding.line, 1)
+    last = max(finding.end_line, first)
+    column = max(finding.column, 1)
+    out: Json = {"startLine": first, "endLine": last}
     if text is None:
-        out["startColumn"] = finding.column
+        out["startColumn"] = column
         if finding.end_column is not None:
-            out["endColumn"] = max(finding.end_column, finding.column)
+            out["endColumn"] = max(finding.end_column, column)
         return out
     lines = text.split("\n")
 
     def line_text(number: int) -> str:
-        return lines[number - 1] if 1 <= number <= len(lines) else ""
+        return lines[number - 1] if number <= len(lines) else ""
 
-    start = _utf16_column(line_text(finding.line), finding.column)
-    last = line_text(finding.end_line)
-    end_col = finding.end_column if finding.end_column is not None else len(last) + 1
-    end = _utf16_column(last, end_col)
-    if finding.end_line == finding.line:
+    start = _utf16_column(line_text(first), column)
+    last_text = line_text(last)
+    end_col = finding.end_column if finding.end_column is not None else len(last_text) + 1
+    end = _utf16_column(last_text, end_col)
+    if last == first:
         end = max(end, start)
     out["startColumn"] = start
     out["endColumn"] = end
@@ -212,12 +219,19 @@ def render(
     information_uri: str = INFORMATION_URI,
     category: str | None = None,
     automation_id: str | None = None,
+    max_results: int = MAX_RESULTS,
 ) -> Json:
     """The SARIF log for ``findings``. ``texts`` maps each path to the file's (decoded) text.
 
     ``category`` becomes ``automationDetails.id`` as ``"<category>/"``, which is how GitHub
-    keys runs of one tool; ``automation_id`` sets that id verbatim instead."""
+    keys runs of one tool; ``automation_id`` sets that id verbatim instead. Beyond
+    ``max_results`` (GitHub rejects a run with more than 25,000), the least severe findings
+    are left out and a tool notification says how many."""
     ordered = sorted(findings, key=order)
+    left_out = max(len(ordered) - max_results, 0)
+    if left_out:
+        keep = set(map(id, sorted(ordered, key=lambda f: -f.severity.rank)[:max_results]))
+        ordered = [f for f in ordered if id(f) in keep]
     observed: dict[str, Severity] = {}
     for f in ordered:
         observed.setdefault(f.code, f.severity)
@@ -235,6 +249,18 @@ def render(
         "columnKind": "utf16CodeUnits",
         "results": [_result(f, index[f.code], texts.get(f.path)) for f in ordered],
     }
+    if left_out:
+        run["invocations"] = [{
+            "executionSuccessful": True,
+            "toolExecutionNotifications": [{
+                "level": "warning",
+                "message": _text(
+                    f"{left_out} less severe results were left out to stay within "
+                    f"{max_results:,} per run (GitHub code scanning accepts at most "
+                    f"{MAX_RESULTS:,})."
+                ),
+            }],
+        }]
     if automation_id is None and category:
         automation_id = f"{category.rstrip('/')}/"
     if automation_id:
