@@ -5,14 +5,16 @@ Reports, in every stage:
 
 * a ``COPY``/``ADD`` whose source is a secret by its name: ``.env`` (and
   ``.env.*`` other than examples and templates), ``*.pem`` and ``*.key`` (not certificates, CA
-  bundles or public/GPG keys), ``id_rsa*`` and the other SSH private keys, ``.npmrc``,
-  ``.pypirc``, ``credentials*.json``, ``.netrc``, ``.git-credentials``. Remote URLs are public
-  and not reported;
+  bundles or public/GPG keys, nor anything copied into a ``cert`` directory), ``id_rsa*`` and
+  the other SSH private keys, ``.npmrc``, ``.pypirc``, ``credentials*.json``, ``.netrc``,
+  ``.git-credentials``. ARG/ENV values in source paths are substituted. Remote URLs are
+  public and not reported;
 * an ``ENV`` or ``ARG`` *value*, as written, that has the format of a known token: an AWS access
   key id (``AKIA…``/``ASIA…``), a GitHub token (``ghp_``/``gho_``/``ghs_``/``ghu_``/``ghr_``/
   ``github_pat_``), a Slack token (``xoxb-`` …), a private key header
   (``-----BEGIN … PRIVATE KEY-----``) or a JWT (``eyJ….….…``). Documentation placeholders
-  (``…EXAMPLE``, ``xxxx``) are skipped. The message shows only the first 4 characters.
+  (``…EXAMPLE``, ``xxxx``) and variables whose name says they are public (``NEXT_PUBLIC_…``)
+  are skipped. The message shows only the first 4 characters of the value.
 
 Where it differs from hadolint: DL3064 reports ENV/ARG whose *name* looks sensitive
 (``GITHUB_TOKEN``, ``*password*``, ``*secret*``, …) whatever the value. DC102 reads the *value*
@@ -100,7 +102,8 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
         if ins.keyword in ("COPY", "ADD") and (parts := copy_parts(ins)):
             sources = [expanded(dockerfile, ins, p) for p in parts[0]]
             names = [posixpath.basename(p) for p in sources if "://" not in p]
-            found = next((n for n in names if secret_file(n)), None)
+            into_certs = "cert" in parts[1].lower()  # /etc/ssl/certs, ca-certificates
+            found = next((n for n in names if secret_file(n) and not into_certs), None)
             if found:
                 yield Hit(ins.line, ins.end_line, args={"what": ins.keyword, "secret": found})
         elif ins.keyword in ("ENV", "ARG"):
@@ -144,4 +147,6 @@ def _assignments(ins: Instruction) -> Iterator[tuple[str, str]]:
 
 
 def _dl3064_reports(name: str) -> bool:
-    return name.upper() in _DL3064_NAMES or any(p in name.lower() for p in _DL3064_PARTS)
+    """DL3064 reports the name, or the name says the value is public (``NEXT_PUBLIC_…``)."""
+    lower = name.lower()
+    return name.upper() in _DL3064_NAMES or any(p in lower for p in (*_DL3064_PARTS, "public"))

@@ -6,7 +6,8 @@ the chain starts from, with ARG defaults substituted, ``docker.io/library/`` acc
 reports the full variant of an official image that publishes smaller ones: python, node, ruby,
 perl, rust (``-slim``/``-alpine``), php (``-alpine``), golang (``-alpine``), debian (``-slim``),
 eclipse-temurin (``-jre``/``-alpine``). ``python:3.12`` and ``python:3.12-bookworm`` fire;
-``python:3.12-slim`` does not. The message names the smaller variant. The finding is on the
+``python:3.12-slim`` does not; a digest without a tag is not judged. The message names the
+smaller variant. The finding is on the
 ``FROM`` line that names the image.
 
 ## Why is this bad?
@@ -64,8 +65,10 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
     root = dockerfile.chain(shipped(dockerfile, context))[0]
     ref = re.sub(r"^(docker\.io/|index\.docker\.io/)?(library/)?", "", root.base.split("@")[0])
     name, _, tag = ref.partition(":")
-    tag = tag or "latest"
-    if "$" in ref or "/" in name or _SMALL.search(tag) or not (smaller := _smaller(name, tag)):
+    tag = tag or ("" if "@" in root.base else "latest")
+    if not tag or "$" in ref or "/" in name or _SMALL.search(tag):
+        return
+    if not (smaller := _smaller(name, tag)):
         return
     yield Hit(root.line, args={"image": f"{name}:{tag}", "smaller": f"{name}:{smaller}"})
 

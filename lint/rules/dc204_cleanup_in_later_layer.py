@@ -3,11 +3,19 @@
 ## What it does
 Reports a ``RUN`` that deletes package caches, apt lists, downloaded archives or ``/tmp`` files
 that an earlier ``RUN`` of the same stage (or of a stage it inherits from through
-``FROM <earlier-stage>``) created and did not delete itself. Deletions are ``rm``,
-``find … -delete`` and the package managers' own clean commands (``apk cache clean``,
-``yum``/``dnf clean all``, ``pip cache purge``, ``npm``/``yarn cache clean``, ``go clean``).
-What lands in a ``RUN --mount=type=cache`` or ``tmpfs`` mount is never in a layer and is not
-counted.
+``FROM <earlier-stage>``) created and did not delete itself. Paths resolve against ``WORKDIR``,
+``cd`` and ARG/ENV values.
+
+* Created: apt lists by ``apt-get update``; caches by ``apk add``/``update`` without
+  ``--no-cache``, ``yum``/``dnf install``, ``pip install`` without ``--no-cache-dir`` (or
+  ``PIP_NO_CACHE_DIR``), ``npm install``/``ci``, ``yarn install``, ``go build``/``mod``;
+  downloads by ``curl -o``/``-O``, ``wget``, ``git clone``, ``pip wheel``/``download``; files in
+  ``/tmp`` by redirections, ``cp``/``mv``, ``tar -C``, ``unzip -d``. What lands in a
+  ``RUN --mount=type=cache`` or ``tmpfs`` mount is never in a layer and is not counted; files
+  that came from ``COPY``/``ADD`` are not this rule's.
+* Deleted: ``rm``, ``find … [-name P] -delete`` and the package managers' own clean commands
+  (``apk cache clean``, ``yum``/``dnf clean all``, ``pip cache purge``, ``npm``/``yarn cache
+  clean``, ``go clean``).
 
 Where it differs from hadolint: DL3009 (and DL3019, DL3032, DL3040, DL3042, DL3060 for other
 package managers) reports the RUN that *creates* the files without removing them. DC204 reports
@@ -45,7 +53,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from lint.dockerfile import Dockerfile
+from lint.dockerfile import Dockerfile, Instruction
 from lint.finding import Severity
 from lint.rules._base import Hit, RuleContext
 from lint.rules._paths import (
@@ -80,6 +88,8 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
             mounts, new, hit = mount_targets(ins, cwd), list[str](), None
             for words, here in shell_steps(dockerfile, ins, cwd):
                 created, deleted = effects(words, here)
+                if created is _PIP and _pip_cache_off(dockerfile, ins):
+                    created = []
                 for gone in deleted:
                     origin = next((line for p, line in present if overlaps(gone, p)), None)
                     if origin is not None and hit is None and ins.stage == stage.index:
@@ -131,7 +141,10 @@ def effects(words: list[str], cwd: str) -> tuple[list[str], list[str]]:
     if tool in ("pip", "pip3"):
         if verb == "cache":
             return [], _PIP
-        return (_PIP if verb == "install" and "--no-cache-dir" not in rest else []), []
+        if verb in ("wheel", "download"):
+            return _downloads("pip", ["pip", *rest], cwd), []
+        return (_PIP if verb == "install" and not {"--no-cache-dir", "--no-cache"} & set(rest)
+                else []), []
     if tool in _BUILD_VERBS:
         caches = {"npm": _NPM, "yarn": _YARN, "go": _GO}[tool]
         if verb in ("cache", "clean"):
@@ -168,12 +181,16 @@ def _downloads(tool: str, words: list[str], cwd: str) -> list[str]:
         out.append(after[0] if after and after[0][:1] != "-" else posixpath.splitext(name)[0])
     if tool in ("cp", "mv") and len(args := positionals(words)) >= 2:
         out.append(args[-1])
-    if tool in ("mkdir", "touch"):
-        out += positionals(words, frozenset({"-m"}))
     out += [d + "/*" for d in _dirs(tool, words)]
     paths = [resolve(p, cwd) for p in out if p and p != "-" and not p.startswith(("/dev/", "&"))]
     downloader = tool in ("curl", "wget", "git")
     return [p for p in paths if downloader or any(inside(p, t) for t in _TMP)]
+
+
+def _pip_cache_off(dockerfile: Dockerfile, ins: Instruction) -> bool:
+    """``ENV PIP_NO_CACHE_DIR=…`` (any value) stops pip from writing its cache."""
+    env = dockerfile.variables(dockerfile.stages[ins.stage], ins.line)
+    return bool(env.get("PIP_NO_CACHE_DIR"))
 
 
 def _short(word: str, letter: str) -> bool:
@@ -189,5 +206,7 @@ def _found(rest: list[str], cwd: str) -> list[str]:
 
 
 def _dirs(tool: str, words: list[str]) -> list[str]:
-    flag = {"tar": ("-C", "--directory"), "unzip": ("-d",)}.get(tool, ())
+    """Directories an extract or a pip wheel/download fills."""
+    flag = {"tar": ("-C", "--directory"), "unzip": ("-d",),
+            "pip": ("-w", "--wheel-dir", "-d", "--dest")}.get(tool, ())
     return [words[i + 1] for i, w in enumerate(words[:-1]) if w in flag]
