@@ -75,6 +75,9 @@ def github_problems(log: Json) -> list[str]:
         for key in ("shortDescription", "fullDescription", "help"):
             if not rule.get(key, {}).get("text"):
                 problems.append(f"{rule['id']}: no {key}.text")
+        for key in ("shortDescription", "fullDescription"):
+            if len(rule.get(key, {}).get("text", "")) > 1024:
+                problems.append(f"{rule['id']}: {key}.text is over 1,024 characters")
         sev = rule.get("properties", {}).get("security-severity")
         if sev is not None and not (isinstance(sev, str) and re.fullmatch(r"\d+(\.\d+)?", sev)
                                     and 0 <= float(sev) <= 10):
@@ -321,6 +324,19 @@ def test_region_columns() -> None:
         "startLine": 9, "endLine": 9, "startColumn": 1, "endColumn": 1}
     assert sarif.region(_finding(line=3, end_column=5), None) == {
         "startLine": 3, "endLine": 3, "startColumn": 1, "endColumn": 5}
+
+
+def test_every_dc_rule_meets_githubs_description_limits() -> None:
+    log = sarif.render([_finding(code=code, source="dockerfile-review") for code in BY_CODE], {})
+    assert github_problems(log) == []
+    assert len(_rules(log)) == len(BY_CODE)
+
+
+def test_long_descriptions_are_cut_at_a_word() -> None:
+    assert sarif._limit("word " * 300) == ("word " * 204).rstrip() + "…"
+    assert len(sarif._limit("word " * 300)) <= 1024
+    assert sarif._limit("x" * 2000) == "x" * 1023 + "…"
+    assert sarif._limit("short") == "short"
 
 
 def test_lines_and_columns_below_one_are_raised_to_one() -> None:

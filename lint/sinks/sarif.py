@@ -4,7 +4,8 @@ What GitHub's ingestion needs (https://docs.github.com/en/code-security/code-sca
 integrating-with-code-scanning/sarif-support-for-code-scanning), all met here:
 
 * exactly one run (uploads with several runs of one tool and category are rejected);
-* every rule with id, short and full description, help text (and markdown); security rules
+* every rule with id, short and full description (at most 1,024 characters each), help text
+  (and markdown); security rules
   carry ``properties["security-severity"]`` as a string holding a number;
 * every result a message and one physical location with a repository-relative URI and a
   region; our own ``partialFingerprints`` key, never ``primaryLocationLineHash`` (GitHub
@@ -45,6 +46,8 @@ FINGERPRINT_KEY = "dockerfileReview/v1"
 SRCROOT = "%SRCROOT%"
 #: GitHub code scanning rejects a run with more results.
 MAX_RESULTS = 25_000
+#: GitHub's documented maximum for a rule's short and full description.
+DESCRIPTION_LIMIT = 1024
 
 LEVELS = {
     Severity.ERROR: "error",
@@ -70,13 +73,22 @@ def pascal_name(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("-") if part)
 
 
+def _limit(text: str, size: int = DESCRIPTION_LIMIT) -> str:
+    """At most ``size`` characters, cut at a word boundary with an ellipsis."""
+    if len(text) <= size:
+        return text
+    cut = text[: size - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > size // 2 else cut).rstrip() + "…"
+
+
 def _unwrap(markdown: str) -> str:
     """Plain text: the docstring's hard-wrapped lines joined, paragraphs kept."""
     return "\n\n".join(" ".join(p.split("\n")) for p in markdown.split("\n\n"))
 
 
 def _dc_rule(rule: Rule) -> Json:
-    what = _unwrap(ruledoc.sections(rule)["What it does"])
+    what = _limit(_unwrap(ruledoc.sections(rule)["What it does"]))
     help_md = ruledoc.markdown(rule)
     properties: Json = {"tags": sorted(rule.TAGS), "precision": rule.PRECISION}
     if rule.SECURITY_SEVERITY is not None:
@@ -84,7 +96,7 @@ def _dc_rule(rule: Rule) -> Json:
     return {
         "id": rule.CODE,
         "name": pascal_name(rule.NAME),
-        "shortDescription": _text(ruledoc.short_description(rule)),
+        "shortDescription": _text(_limit(ruledoc.short_description(rule))),
         "fullDescription": _text(what),
         "defaultConfiguration": {"level": level(rule.SEVERITY)},
         "help": {"text": help_md, "markdown": help_md},
