@@ -210,6 +210,14 @@ def test_dc_rule_comes_from_its_docstring(log: Json) -> None:
     }
 
 
+def test_dc_rules_link_to_the_rules_page_when_told() -> None:
+    page = "https://example.test/docs/rules.md"
+    rules = _rules(sarif.render([_finding(code="DC101", source="dockerfile-review")], {},
+                                rules_uri=page))
+    assert rules["DC101"]["helpUri"] == "https://example.test/docs/rules.md#dc101"
+    assert "helpUri" not in _rules(sarif.render([_finding(code="DC101")], {}))["DC101"]
+
+
 def test_dl_and_sc_rules_come_from_the_catalog(log: Json) -> None:
     rules = _rules(log)
     assert rules["DL3064"] == {

@@ -87,21 +87,24 @@ def _unwrap(markdown: str) -> str:
     return "\n\n".join(" ".join(p.split("\n")) for p in markdown.split("\n\n"))
 
 
-def _dc_rule(rule: Rule) -> Json:
+def _dc_rule(rule: Rule, rules_uri: str | None = None) -> Json:
     what = _limit(_unwrap(ruledoc.sections(rule)["What it does"]))
     help_md = ruledoc.markdown(rule)
     properties: Json = {"tags": sorted(rule.TAGS), "precision": rule.PRECISION}
     if rule.SECURITY_SEVERITY is not None:
         properties["security-severity"] = rule.SECURITY_SEVERITY
-    return {
+    out: Json = {
         "id": rule.CODE,
         "name": pascal_name(rule.NAME),
         "shortDescription": _text(_limit(ruledoc.short_description(rule))),
         "fullDescription": _text(what),
         "defaultConfiguration": {"level": level(rule.SEVERITY)},
-        "help": {"text": help_md, "markdown": help_md},
-        "properties": properties,
     }
+    if rules_uri:
+        out["helpUri"] = f"{rules_uri}#{rule.CODE.lower()}"
+    out["help"] = {"text": help_md, "markdown": help_md}
+    out["properties"] = properties
+    return out
 
 
 def _unknown_dc_rule(code: str, observed: Severity) -> Json:
@@ -139,11 +142,14 @@ def _external_rule(code: str, observed: Severity) -> Json:
     }
 
 
-def rule_descriptor(code: str, observed: Severity = Severity.WARNING) -> Json:
-    """The ``reportingDescriptor`` for one code."""
+def rule_descriptor(
+    code: str, observed: Severity = Severity.WARNING, rules_uri: str | None = None
+) -> Json:
+    """The ``reportingDescriptor`` for one code. ``rules_uri`` is the rules page (DC rules link
+    to ``<rules_uri>#dc101``, the anchors ``docs/rules.md`` has)."""
     rule = BY_CODE.get(code)
     if rule is not None:
-        return _dc_rule(rule)
+        return _dc_rule(rule, rules_uri)
     if code.startswith("DC"):
         return _unknown_dc_rule(code, observed)
     return _external_rule(code, observed)
@@ -232,13 +238,15 @@ def render(
     category: str | None = None,
     automation_id: str | None = None,
     max_results: int = MAX_RESULTS,
+    rules_uri: str | None = None,
 ) -> Json:
     """The SARIF log for ``findings``. ``texts`` maps each path to the file's (decoded) text.
 
     ``category`` becomes ``automationDetails.id`` as ``"<category>/"``, which is how GitHub
     keys runs of one tool; ``automation_id`` sets that id verbatim instead. Beyond
     ``max_results`` (GitHub rejects a run with more than 25,000), the least severe findings
-    are left out and a tool notification says how many."""
+    are left out and a tool notification says how many. ``rules_uri``: see ``rule_descriptor``;
+    without it DC rules carry their full help but no link."""
     ordered = sorted(findings, key=order)
     left_out = max(len(ordered) - max_results, 0)
     if left_out:
@@ -254,7 +262,7 @@ def render(
         "version": tool_version,
         "semanticVersion": tool_version,
         "informationUri": information_uri,
-        "rules": [rule_descriptor(code, observed[code]) for code in codes],
+        "rules": [rule_descriptor(code, observed[code], rules_uri) for code in codes],
     }
     run: Json = {
         "tool": {"driver": driver},
