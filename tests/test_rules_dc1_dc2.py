@@ -18,7 +18,7 @@ from lint import context as build_context
 from lint.config import Config
 from lint.dockerfile import parse
 from lint.engine import analyze, apply_config
-from lint.finding import Severity
+from lint.finding import Finding, Severity
 from lint.rules import BY_CODE, RuleContext
 
 RULES = Path(__file__).parent / "rules"
@@ -48,7 +48,7 @@ def expected(fixture: Path) -> set[tuple[str, int]]:
     raise AssertionError(f"{fixture} has no '# expect:' line")
 
 
-def lint(fixture: Path, code: str, target: str | None = None) -> list:  # type: ignore[type-arg]
+def lint(fixture: Path, code: str, target: str | None = None) -> list[Finding]:
     path = dockerfile_of(fixture)
     dockerfile = parse(str(path), path.read_bytes())
     ctx = build_context.load(path, fixture if fixture.is_dir() else None, target=target)
@@ -139,7 +139,8 @@ def test_messages_name_the_origin_line() -> None:
     text = "FROM debian:12-slim\nWORKDIR /app\nCOPY . .\nRUN chmod -R g+w .\n"
     assert _run("DC202", text) == [
         (4, "`chmod -R` on /app rewrites files the COPY/ADD on line 3 created, so every one is "
-            "stored again in a new layer: set --chown/--chmod in the COPY instead")
+            "stored again in a new layer: leave code the app only reads owned by root, or set "
+            "--chown/--chmod in that COPY")
     ]
 
 

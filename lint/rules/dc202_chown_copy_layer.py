@@ -59,7 +59,8 @@ NAME = "chown-copy-layer"
 SEVERITY = Severity.WARNING
 MESSAGE = (
     "`{command}` on {path} rewrites files the COPY/ADD on line {origin} created, so every one "
-    "is stored again in a new layer: set --chown/--chmod in the COPY instead"
+    "is stored again in a new layer: leave code the app only reads owned by root, or set "
+    "--chown/--chmod in that COPY"
 )
 SCOPE = "all"
 TAGS = ("size", "layers")
