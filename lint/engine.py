@@ -68,20 +68,26 @@ def apply_config(
     config: Config,
     dockerfiles: Mapping[str, Dockerfile],
 ) -> list[Finding]:
-    """Drop ignored codes and pragma-ignored findings; apply severity overrides."""
+    """Drop ignored codes and pragma-ignored findings; apply severity overrides. A DL3064
+    (secret-named ENV/ARG) on a line where DC102 still reports the token value itself is dropped:
+    DC102 says the same, more precisely (see DC102's docs)."""
     out = []
     for finding in findings:
         if finding.code in config.ignored:
             continue
         df = dockerfiles.get(finding.path)
         if df is not None and not config.disable_ignore_pragma:
-            if df.pragmas.ignores(finding.code, finding.line):
+            # A pragma names the instruction below it; a finding anywhere in that instruction
+            # is covered (hadolint reports on the first line, our rules sometimes further down).
+            ins = df.instruction_at(finding.line)
+            if df.pragmas.ignores(finding.code, ins.line if ins else finding.line):
                 continue
         severity = config.severity_of(finding.code, finding.severity)
         if severity is not finding.severity:
             finding = finding.with_(severity=severity)
         out.append(finding)
-    return out
+    secrets = {(f.path, f.line) for f in out if f.code == "DC102"}
+    return [f for f in out if f.code != "DL3064" or (f.path, f.line) not in secrets]
 
 
 def merge_hadolint(ours: list[Finding], theirs: list[Finding]) -> list[Finding]:

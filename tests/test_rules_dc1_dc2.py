@@ -110,6 +110,27 @@ def test_dc102_message_redacts_the_value() -> None:
     assert "(eyJh…)" in _run("DC102", f"FROM alpine:3.20\nARG SESSION={jwt}\n")[0][1]
 
 
+def test_dl3064_gives_way_to_dc102_on_the_same_line_only() -> None:
+    text = (
+        "FROM alpine:3.20\n"
+        "ENV GITHUB_TOKEN=ghp_Zq8wN3vB7xK2mL5pR9tY4uI1oA6sD0fG3hJ8\n"
+        "ARG DB_PASSWORD\n"
+        "# hadolint ignore=DC102\n"
+        "ENV NPM_TOKEN=ghp_Zq8wN3vB7xK2mL5pR9tY4uI1oA6sD0fG3hJ8\n"
+    )
+    dockerfile = parse("Dockerfile", text)
+    ours = analyze(dockerfile, RuleContext(), [BY_CODE["DC102"]])
+    theirs = [
+        Finding("Dockerfile", line, "DL3064", Severity.WARNING, "Potentially sensitive", "hadolint")
+        for line in (2, 3, 5)
+    ]
+    kept = apply_config(ours + theirs, Config(), {"Dockerfile": dockerfile})
+    assert sorted((f.code, f.line) for f in kept) == [("DC102", 2), ("DL3064", 3), ("DL3064", 5)]
+    ignored = apply_config(ours + theirs, Config(ignored=frozenset({"DC102"})),
+                           {"Dockerfile": dockerfile})
+    assert sorted((f.code, f.line) for f in ignored) == [("DL3064", n) for n in (2, 3, 5)]
+
+
 def test_dc201_names_the_smaller_variant() -> None:
     cases = {
         "python:3.12": "python:3.12-slim",

@@ -17,11 +17,12 @@ Reports, in every stage:
   are skipped. The message shows only the first 4 characters of the value.
 
 Where it differs from hadolint: DL3064 reports ENV/ARG whose *name* looks sensitive
-(``GITHUB_TOKEN``, ``*password*``, ``*secret*``, …) whatever the value. DC102 reads the *value*
-and stays silent on a variable whose name DL3064 already reports, so a secret in
-``ENV GITHUB_TOKEN=ghp_…`` gives one finding (DL3064's), and one in ``ENV DEPLOY=ghp_…``, which
-DL3064 cannot see, gives DC102's. A value that refers to another variable (``ENV T=$TOKEN``) is
-not read again: the finding is where the value is written.
+(``GITHUB_TOKEN``, ``*password*``, ``*secret*``, …) whatever the value, as a warning. DC102
+reads the *value*: a real token is an error whatever the variable is called
+(``ENV DEPLOY=ghp_…`` is invisible to DL3064). When both would report the same line, only
+DC102's finding is kept (the engine drops that DL3064), so one secret gives one finding.
+A value that refers to another variable (``ENV T=$TOKEN``) is not read again: the finding is
+where the value is written.
 
 ## Why is this bad?
 Everything in a layer, and every ENV/ARG value, can be read by anyone who can pull the image
@@ -83,19 +84,6 @@ _TOKENS = {
     "a JWT": r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
 }
 _PLACEHOLDER = re.compile(r"EXAMPLE|x{4,}|X{4,}|0{8,}|\*{4,}")
-# hadolint DL3064's name test (src/Hadolint/Rule/DL3064.hs): its names are left to it.
-_DL3064_NAMES = frozenset("""
-    ACCESS_TOKEN APPLICATION_KEY APP_SECRET AUTH_TOKEN AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
-    BITTREX_API_KEY BITTREX_API_SECRET CF_PASSWORD CF_USERNAME CIRCLE_TOKEN CI_DEPLOY_PASSWORD
-    CI_DEPLOY_USER DOCKERHUB_PASSWORD DOCKER_EMAIL DOCKER_PASSWORD DOCKER_USERNAME
-    FACEBOOK_ACCESS_TOKEN FACEBOOK_APP_ID FACEBOOK_APP_SECRET FIREBASE_API_TOKEN FIREBASE_TOKEN
-    FOSSA_API_KEY GH_ENTERPRISE_TOKEN GH_TOKEN GITHUB_ENTERPRISE_TOKEN GITHUB_TOKEN HEROKU_API_KEY
-    HEROKU_API_USER NPM_AUTH_TOKEN NPM_TOKEN OKTA_AUTHN_GROUPID OKTA_CLIENT_ORGURL OKTA_CLIENT_TOKEN
-    OKTA_OAUTH2_CLIENTID OKTA_OAUTH2_CLIENTSECRET OPENAI_API_KEY OS_PASSWORD OS_USERNAME
-    POSTGRES_PASSWORD SLACK_TOKEN STRIPE_API_KEY STRIPE_DEVICE_NAME TRAVIS_OS_NAME
-    TRAVIS_SECURE_ENV_VARS TRAVIS_SUDO VAULT_CLIENT_KEY VAULT_TOKEN""".split())
-_DL3064_PARTS = ("api_key", "client_key", "password", "private", "secret", "token", "username")
-
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
     for ins in dockerfile.instructions:
@@ -108,7 +96,7 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
                 yield Hit(ins.line, ins.end_line, args={"what": ins.keyword, "secret": found})
         elif ins.keyword in ("ENV", "ARG"):
             for name, value in _assignments(ins):
-                if (kind := token_kind(value)) and not _dl3064_reports(name):
+                if (kind := token_kind(value)) and "public" not in name.lower():
                     secret = f"{kind} ({redact(value)})"
                     yield Hit(ins.line, ins.end_line,
                               args={"what": f"{ins.keyword} {name}", "secret": secret})
@@ -144,9 +132,3 @@ def _assignments(ins: Instruction) -> Iterator[tuple[str, str]]:
             name, sep, value = arg.partition("=")
             if sep:
                 yield name, value
-
-
-def _dl3064_reports(name: str) -> bool:
-    """DL3064 reports the name, or the name says the value is public (``NEXT_PUBLIC_…``)."""
-    lower = name.lower()
-    return name.upper() in _DL3064_NAMES or any(p in lower for p in (*_DL3064_PARTS, "public"))

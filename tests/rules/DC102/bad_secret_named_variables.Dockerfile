@@ -1,0 +1,7 @@
+# expect: DC102@4, DC102@5
+# DL3064 reports these names too; the engine keeps only DC102's finding on such a line.
+FROM alpine:3.20
+ENV GITHUB_TOKEN=ghp_Zq8wN3vB7xK2mL5pR9tY4uI1oA6sD0fG3hJ8
+ARG AWS_ACCESS_KEY_ID=AKIAZ7Q3XJ4M5N6P2RST
+ARG SLACK_TOKEN
+ENV NOTIFY=$SLACK_TOKEN NEXT_PUBLIC_ANON_KEY=eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.dozjgNryP4J3jVmNHl0w5N
