@@ -22,7 +22,7 @@ from typing import Any
 
 from lint import config as config_mod
 from lint.config import Config, ConfigError
-from lint.discovery import discover, is_dockerfile_name
+from lint.discovery import discover
 from lint.finding import Finding, Severity
 from lint.github import changes, compare, event, outputs
 from lint.github.settings import Settings, SettingsError
@@ -120,13 +120,12 @@ def _review(s: Settings, plan: event.Plan, head: LintResult, options: LintOption
     if view is None or plan.base_sha is None:
         return compare.review(head.findings, head.dockerfiles, affected=None, base={}, lines={},
                               always_new=extra, notes=notes)
-    chosen = changes.narrow(view.changes, s.include, s.exclude)
+    chosen = view.changes
     config_path = _repo_path(s, s.config)
     affected = changes.affected_dockerfiles(chosen, head.files, config_path)
     previous = {c.path: c.previous for c in chosen if c.previous and c.path in affected}
     status = {c.path: c.status for c in chosen}
-    removed = [c.path for c in chosen
-               if c.status == "removed" and is_dockerfile_name(Path(c.path).name)]
+    removed = changes.removed_dockerfiles(chosen, s.include, s.exclude)
     base_paths = {p: previous.get(p, p) for p in affected if status.get(p) != "added"}
     lines: dict[str, changes.FileLines] = {}
     configs = [config_path] if config_path else list(changes.CONFIG_NAMES)

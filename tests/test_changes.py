@@ -18,10 +18,10 @@ from lint.github.changes import (
     Git,
     affected_dockerfiles,
     extract_safely,
-    narrow,
     open_base,
     parse_name_status,
     parse_unified,
+    removed_dockerfiles,
 )
 
 github_server = ghserver.github_server
@@ -180,11 +180,12 @@ def test_affected_dockerfiles_and_reasons() -> None:
     assert affected_dockerfiles(renamed, ["new/Dockerfile"]) == {"new/Dockerfile": "changed"}
 
 
-def test_include_exclude_narrow_changes() -> None:
-    changes = [Change("app/Dockerfile", "modified"), Change("vendor/Dockerfile", "modified"),
-               Change("app/.dockerignore", "modified")]
-    assert narrow(changes, ["app/**"], []) == [changes[0], changes[2]]
-    assert narrow(changes, [], ["vendor/**"]) == [changes[0], changes[2]]
+def test_removed_dockerfiles_follow_discovery_rules() -> None:
+    changes = [Change("app/Dockerfile", "removed"), Change("vendor/Dockerfile", "removed"),
+               Change("docker/base.df", "removed"), Change("README.md", "removed"),
+               Change("x/Dockerfile", "modified")]
+    assert removed_dockerfiles(changes, ["docker/*.df"], ["vendor/**"]) == [
+        "app/Dockerfile", "docker/base.df"]
 
 
 def test_rest_fallback_without_git(tmp_path: Path, github_server: GitHubServer) -> None:

@@ -163,3 +163,11 @@ def test_lint_base_with_a_broken_base_config_says_so(tmp_path: Path) -> None:
                              {})
     assert found == {}
     assert len(notes) == 1 and notes[0].startswith("base configuration unusable")
+
+
+def test_whole_file_findings_survive_a_new_first_line(tmp_path: Path) -> None:
+    base = lint_text(tmp_path / "base", BASE)
+    head = lint_text(tmp_path / "head", "# a comment above FROM\n" + BASE)
+    new, fixed, existing = match(head.findings, base.findings)
+    assert (new, fixed) == ([], [])
+    assert len(existing) == len(head.findings)

@@ -171,20 +171,18 @@ def affected_dockerfiles(
     return out
 
 
-def narrow(
+def removed_dockerfiles(
     changes: Sequence[Change], include: Sequence[str], exclude: Sequence[str]
-) -> list[Change]:
-    """``include``/``exclude`` globs narrow the changed Dockerfiles (other files pass)."""
-    out = []
-    for c in changes:
-        if include and is_dockerfile_name(PurePosixPath(c.path).name) and not glob_match(
-            c.path, include
-        ):
-            continue
-        if exclude and glob_match(c.path, exclude):
-            continue
-        out.append(c)
-    return out
+) -> list[str]:
+    """Deleted files that discovery would have linted (a Dockerfile name or an ``include``
+    glob, and no ``exclude`` glob): their base findings are fixed. (Changed and added files
+    are narrowed by discovery itself: only discovered Dockerfiles are compared.)"""
+    return [
+        c.path for c in changes
+        if c.status == "removed"
+        and (is_dockerfile_name(PurePosixPath(c.path).name) or glob_match(c.path, include))
+        and not (exclude and glob_match(c.path, exclude))
+    ]
 
 
 # -- the git edge --------------------------------------------------------------------------
@@ -409,9 +407,9 @@ __all__ = [
     "base_files_for",
     "extract_safely",
     "inside",
-    "narrow",
     "open_base",
     "parse_name_status",
     "parse_unified",
+    "removed_dockerfiles",
     "write_base_from",
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -80,13 +81,35 @@ class Review:
 def match(
     head: Sequence[Finding], base: Sequence[Finding]
 ) -> tuple[list[Finding], list[Finding], list[Finding]]:
-    """(new, fixed, existing) for one file, by fingerprint; head order kept."""
+    """(new, fixed, existing) for one file, by fingerprint; head order kept.
+
+    A whole-file finding (line 1) is also matched by code and message: its fingerprint is
+    anchored to whatever sits on line 1, which a comment added above ``FROM`` changes."""
     base_prints = {f.fingerprint for f in base}
     head_prints = {f.fingerprint for f in head}
     new = [f for f in head if f.fingerprint not in base_prints]
     existing = [f for f in head if f.fingerprint in base_prints]
     fixed = [f for f in base if f.fingerprint not in head_prints]
-    return new, fixed, existing
+    spare = Counter((f.code, f.message) for f in fixed if f.line == 1)
+    still_new: list[Finding] = []
+    for f in new:
+        key = (f.code, f.message)
+        if f.line == 1 and spare[key] > 0:
+            spare[key] -= 1
+            existing.append(f)
+        else:
+            still_new.append(f)
+    matched = Counter((f.code, f.message) for f in new if f.line == 1) - Counter(
+        (f.code, f.message) for f in still_new if f.line == 1)
+    still_fixed: list[Finding] = []
+    for f in fixed:
+        key = (f.code, f.message)
+        if f.line == 1 and matched[key] > 0:
+            matched[key] -= 1
+        else:
+            still_fixed.append(f)
+    existing.sort(key=Finding.sort_key)
+    return still_new, still_fixed, existing
 
 
 def whole_scope(finding: Finding, dockerfile: Dockerfile | None) -> bool:
