@@ -36,12 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-fail", action="store_true", default=None, help="always exit 0 on findings")
     p.add_argument("--target", metavar="STAGE", help="the stage that ships (default: the last)")
-    p.add_argument("--context", metavar="DIR", help="build context (default: the Dockerfile's directory)")
+    p.add_argument("--context", metavar="DIR",
+                   help="build context (default: the Dockerfile's directory)")
     p.add_argument("--ignore", action="append", metavar="CODE", help="ignore a rule (repeatable)")
     for level in LEVELS:
         p.add_argument(f"--{level}", action="append", metavar="CODE", dest=f"level_{level}",
                        help=f"make a rule {level} (repeatable)")
     p.add_argument("--trusted-registry", action="append", metavar="REGISTRY")
+    p.add_argument("--disable-ignore-pragma", action="store_true", default=None,
+                   help="ignore inline `# hadolint ignore=` pragmas")
     p.add_argument("--include", action="append", default=[], metavar="GLOB")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB")
     p.add_argument("--no-recursive", action="store_true", help="do not descend into directories")
@@ -65,6 +68,7 @@ def overrides_from(args: argparse.Namespace) -> Overrides:
         failure_threshold=args.failure_threshold,
         trusted_registries=tuple(args.trusted_registry) if args.trusted_registry else None,
         no_fail=True if args.no_fail else None,
+        disable_ignore_pragma=True if args.disable_ignore_pragma else None,
     )
 
 

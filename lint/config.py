@@ -1,17 +1,36 @@
 """One configuration for hadolint and for our DC rules: hadolint's own.
 
-The file is found as hadolint 2.15.1 finds it (``--config`` wins; else the working directory's
-``.hadolint.yaml``/``.hadolint.yml``; else the user config directory), ``HADOLINT_*`` variables
-override the file, and command-line options override both. hadolint applies the result to its
-DL/SC codes itself (it runs with the same working directory and environment, and receives the
-same command-line options); this module applies it to everything, DC codes included.
-See https://github.com/hadolint/hadolint#configure.
+Everything here was checked against the hadolint 2.15.1 binary (``hadolint -V`` prints the
+configuration it ends up with; ``tests/test_config.py`` runs both tools on the same files):
+
+* The file: ``--config`` wins and nothing else is searched. Otherwise the first existing file of
+  ``./.hadolint.yaml``, ``./.hadolint.yml`` (working directory only, never its parents),
+  ``$XDG_CONFIG_HOME/hadolint.{yaml,yml}`` (``~/.config`` when unset or empty),
+  ``~/.hadolint/{hadolint,config}.{yaml,yml}``, ``~/.hadolint.{yaml,yml}``.
+* Lists are unions over file, ``HADOLINT_*`` variables and command line: ``ignored``
+  (``HADOLINT_IGNORE``, ``--ignore``: hadolint's help says ``--ignore`` replaces the file's list,
+  the binary merges them), ``trustedRegistries`` (this spelling only;
+  ``HADOLINT_TRUSTED_REGISTRIES``, ``--trusted-registry``) and the four ``override`` lists
+  (``HADOLINT_OVERRIDE_<LEVEL>``, ``--<level>``). A code in several override lists gets the
+  most severe of them. Variable lists are split on commas and not trimmed, as in hadolint.
+* Single values: command line, else the file, else the variable (the file beats the variable):
+  ``failure-threshold`` (``HADOLINT_FAILURE_THRESHOLD``), ``no-fail`` (``HADOLINT_NOFAIL``),
+  ``disable-ignore-pragma`` (``HADOLINT_DISABLE_IGNORE_PRAGMA``). Variables are true for
+  ``1``, ``y``, ``yes``, ``on``, ``true`` (any case).
+
+Deliberate differences: a file hadolint cannot use (not a mapping, a list given as a string, an
+unknown level or threshold) makes hadolint fall back to its defaults with a message on stderr;
+here it is a ``ConfigError`` (exit code 2), because silently linting with other settings than
+the user wrote is worse. Our default ``failure-threshold`` is ``warning`` (hadolint's ``info``).
+hadolint applies the result to its DL/SC codes itself (it is handed the same file with
+``--config``, the same environment and the same options); this module applies it to
+everything, DC codes included. See https://github.com/hadolint/hadolint#configure.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +56,7 @@ class Overrides:
     failure_threshold: str | None = None
     trusted_registries: tuple[str, ...] | None = None
     no_fail: bool | None = None
+    disable_ignore_pragma: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +70,8 @@ class Config:
     no_fail: bool = False
     disable_ignore_pragma: bool = False
     source: str | None = None
+    #: the working directory the file was searched from (hadolint runs there too)
+    directory: str | None = None
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         return self.override.get(code, default)
@@ -68,6 +90,10 @@ def candidate_files(cwd: Path, env: Mapping[str, str]) -> list[Path]:
     xdg = env.get("XDG_CONFIG_HOME") or (str(Path(home) / ".config") if home else None)
     if xdg:
         out += [Path(xdg) / "hadolint.yaml", Path(xdg) / "hadolint.yml"]
+    if home:
+        app = Path(home) / ".hadolint"
+        out += [app / "hadolint.yaml", app / "hadolint.yml", app / "config.yaml",
+                app / "config.yml", Path(home) / ".hadolint.yaml", Path(home) / ".hadolint.yml"]
     return out
 
 
@@ -85,22 +111,46 @@ def find_file(cwd: Path, env: Mapping[str, str], explicit: Path | None) -> Path 
 def _codes(value: object, key: str) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str):
-        value = [v for v in value.split(",")]
     if not isinstance(value, list):
         raise ConfigError(f"{key}: expected a list of rule codes, got {type(value).__name__}")
-    return tuple(str(v).strip() for v in value if str(v).strip())
+    return tuple(str(v) for v in value)
+
+
+def _env_list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(v for v in env.get(name, "").split(",") if v)
 
 
 def _threshold(value: str, key: str) -> Severity | None:
     value = value.strip().lower()
+    if value == "ignore":  # hadolint's other spelling of "none"
+        return None
     if value not in THRESHOLDS:
         raise ConfigError(f"{key}: {value!r} is not one of {', '.join(THRESHOLDS)}")
     return None if value == "none" else Severity(value)
 
 
-def _bool(value: object) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in ("1", "y", "yes", "on", "true")
+
+
+def _file_bool(value: object, key: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ConfigError(f"{key}: expected true or false, got {value!r}")
+
+
+def _read(path: Path) -> dict[str, object]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    if loaded is not None and not isinstance(loaded, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    return loaded or {}
+
+
+def _first(*values: object) -> object:
+    return next((v for v in values if v is not None), None)
 
 
 def load(
@@ -108,87 +158,69 @@ def load(
     env: Mapping[str, str] | None = None,
     overrides: Overrides | None = None,
 ) -> Config:
-    """Build the effective configuration: file, then ``HADOLINT_*``, then ``overrides``."""
+    """Build the effective configuration from the file, ``HADOLINT_*`` and ``overrides``."""
     env = dict(os.environ) if env is None else env
     overrides = overrides or Overrides()
     path = find_file(cwd, env, overrides.config_file)
-    raw: dict[str, object] = {}
-    if path is not None:
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ConfigError(f"cannot read {path}: {exc}") from None
-        if loaded is not None and not isinstance(loaded, dict):
-            raise ConfigError(f"{path}: expected a mapping at the top level")
-        raw = loaded or {}
+    raw = _read(path) if path is not None else {}
 
-    ignored = list(_codes(raw.get("ignored"), "ignored"))
-    override: dict[str, Severity] = {}
     raw_override = raw.get("override") or {}
     if not isinstance(raw_override, dict):
         raise ConfigError("override: expected a mapping of error/warning/info/style to codes")
+    for level in raw_override:
+        if level not in LEVELS:
+            raise ConfigError(f"override: {level!r} is not one of {', '.join(LEVELS)}")
+    for level in overrides.override:
+        if level not in LEVELS:
+            raise ConfigError(f"override: {level!r} is not one of {', '.join(LEVELS)}")
+
+    ignored = {*_codes(raw.get("ignored"), "ignored"), *_env_list(env, "HADOLINT_IGNORE"),
+               *(overrides.ignored or ())}
+    # Most severe first: a code in several lists gets the most severe level.
+    override: dict[str, Severity] = {}
+    for level in reversed(LEVELS):
+        codes = (*_codes(raw_override.get(level), f"override.{level}"),
+                 *_env_list(env, f"HADOLINT_OVERRIDE_{level.upper()}"),
+                 *overrides.override.get(level, ()))
+        for code in codes:
+            override[code] = Severity(level)
+    trusted = [*_codes(raw.get("trustedRegistries"), "trustedRegistries"),
+               *_env_list(env, "HADOLINT_TRUSTED_REGISTRIES"),
+               *(overrides.trusted_registries or ())]
+
     threshold: Severity | None = Severity.WARNING
-    if "failure-threshold" in raw:
-        threshold = _threshold(str(raw["failure-threshold"]), "failure-threshold")
-    trusted = list(_codes(raw.get("trustedRegistries"), "trustedRegistries"))
-    no_fail = _bool(raw.get("no-fail", False))
-    disable_pragma = _bool(raw.get("disable-ignore-pragma", False))
-
-    layers: list[Mapping[str, Sequence[str]]] = [
-        {k: _codes(v, f"override.{k}") for k, v in raw_override.items()}
-    ]
-    # HADOLINT_* variables (hadolint's Hadolint.Config.Environment).
-    if "HADOLINT_IGNORE" in env:
-        ignored = list(_codes(env["HADOLINT_IGNORE"], "HADOLINT_IGNORE"))
-    env_override = {
-        level: _codes(env[f"HADOLINT_OVERRIDE_{level.upper()}"], f"HADOLINT_OVERRIDE_{level}")
-        for level in LEVELS
-        if f"HADOLINT_OVERRIDE_{level.upper()}" in env
-    }
-    layers.append(env_override)
-    if env.get("HADOLINT_FAILURE_THRESHOLD"):
-        threshold = _threshold(env["HADOLINT_FAILURE_THRESHOLD"], "HADOLINT_FAILURE_THRESHOLD")
-    if "HADOLINT_TRUSTED_REGISTRIES" in env:
-        trusted = list(_codes(env["HADOLINT_TRUSTED_REGISTRIES"], "HADOLINT_TRUSTED_REGISTRIES"))
-    if "HADOLINT_NOFAIL" in env:
-        no_fail = _bool(env["HADOLINT_NOFAIL"])
-    if "HADOLINT_DISABLE_IGNORE_PRAGMA" in env:
-        disable_pragma = _bool(env["HADOLINT_DISABLE_IGNORE_PRAGMA"])
-
-    # Command line / action inputs.
-    if overrides.ignored is not None:
-        ignored = list(overrides.ignored)
-    layers.append(overrides.override)
     if overrides.failure_threshold is not None:
         threshold = _threshold(overrides.failure_threshold, "failure-threshold")
-    if overrides.trusted_registries is not None:
-        trusted = list(overrides.trusted_registries)
-    if overrides.no_fail is not None:
-        no_fail = overrides.no_fail
+    elif raw.get("failure-threshold") is not None:
+        threshold = _threshold(str(raw["failure-threshold"]), "failure-threshold")
+    elif env.get("HADOLINT_FAILURE_THRESHOLD"):
+        threshold = _threshold(env["HADOLINT_FAILURE_THRESHOLD"], "HADOLINT_FAILURE_THRESHOLD")
 
-    for layer in layers:
-        for level, codes in layer.items():
-            if level not in LEVELS:
-                raise ConfigError(f"override: {level!r} is not one of {', '.join(LEVELS)}")
-            for code in codes:
-                override[code] = Severity(level)
+    def flag(cli: bool | None, key: str, var: str) -> bool:
+        file_value = _file_bool(raw[key], key) if raw.get(key) is not None else None
+        env_value = _truthy(env[var]) if var in env else None
+        return bool(_first(cli, file_value, env_value))
 
     return Config(
         ignored=frozenset(ignored),
         override=override,
         failure_threshold=threshold,
-        trusted_registries=tuple(trusted),
-        no_fail=no_fail,
-        disable_ignore_pragma=disable_pragma,
+        trusted_registries=tuple(dict.fromkeys(trusted)),
+        no_fail=flag(overrides.no_fail, "no-fail", "HADOLINT_NOFAIL"),
+        disable_ignore_pragma=flag(overrides.disable_ignore_pragma, "disable-ignore-pragma",
+                                   "HADOLINT_DISABLE_IGNORE_PRAGMA"),
         source=str(path) if path else None,
+        directory=str(cwd),
     )
 
 
-def hadolint_args(overrides: Overrides) -> list[str]:
-    """The same command-line overrides, spelled for hadolint."""
+def hadolint_args(overrides: Overrides, config: Config | None = None) -> list[str]:
+    """The same configuration, spelled for hadolint. The file ``config`` was read from is named
+    with ``--config`` so that hadolint uses it whatever its working directory."""
     args: list[str] = []
-    if overrides.config_file is not None:
-        args += ["--config", str(overrides.config_file)]
+    source = overrides.config_file or (Path(config.source) if config and config.source else None)
+    if source is not None:
+        args += ["--config", str(Path(source).absolute())]
     for code in overrides.ignored or ():
         args += ["--ignore", code]
     for level, codes in overrides.override.items():
@@ -196,4 +228,6 @@ def hadolint_args(overrides: Overrides) -> list[str]:
             args += [f"--{level}", code]
     for registry in overrides.trusted_registries or ():
         args += ["--trusted-registry", registry]
+    if overrides.disable_ignore_pragma:
+        args.append("--disable-ignore-pragma")
     return args

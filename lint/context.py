@@ -33,11 +33,10 @@ def list_files(context_dir: Path, limit: int = MAX_CONTEXT_FILES) -> frozenset[s
         if ".git" in dirnames:
             out.add((rel_dir / ".git").as_posix())
             dirnames.remove(".git")
-        for name in dirnames:
-            if name in ("node_modules", "__pycache__") or (Path(dirpath) / name / "pyvenv.cfg").is_file():
-                out.add((rel_dir / name).as_posix() + "/")
-        dirnames[:] = [d for d in dirnames if d not in ("node_modules", "__pycache__")
-                       and not (Path(dirpath) / d / "pyvenv.cfg").is_file()]
+        skipped = [d for d in dirnames if d in ("node_modules", "__pycache__")
+                   or (Path(dirpath) / d / "pyvenv.cfg").is_file()]
+        out.update((rel_dir / name).as_posix() + "/" for name in skipped)
+        dirnames[:] = [d for d in dirnames if d not in skipped]
         for name in filenames:
             out.add((rel_dir / name).as_posix())
             if len(out) > limit:

