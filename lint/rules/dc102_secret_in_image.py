@@ -3,12 +3,13 @@
 ## What it does
 Reports, in every stage:
 
-* a ``COPY``/``ADD`` whose source is a secret by its name: ``.env`` (and
-  ``.env.*`` other than examples and templates), ``*.pem`` and ``*.key`` (not certificates, CA
-  bundles or public/GPG keys, nor anything copied into a ``cert`` directory), ``id_rsa*`` and
-  the other SSH private keys, ``.npmrc``, ``.pypirc``, ``credentials*.json``, ``.netrc``,
-  ``.git-credentials``. ARG/ENV values in source paths are substituted. Remote URLs are
-  public and not reported;
+* a ``COPY``/``ADD`` whose source is a secret by its name: ``.env`` (and ``.env.*`` other
+  than examples and templates, and the glob ``.env*``), ``*.pem`` and ``*.key`` (not
+  certificates, CA bundles or public/GPG keys, nor anything copied into a ``cert``
+  directory), ``id_rsa*`` and the other SSH private keys, ``.npmrc``, ``.pypirc``,
+  ``credentials*.json``, ``.netrc``, ``.git-credentials`` and cloud service-account keys
+  (``serviceAccount*.json``). ARG/ENV values in source paths are substituted. Remote URLs
+  are public and not reported;
 * an ``ENV`` or ``ARG`` *value*, as written, that has the format of a known token: an AWS access
   key id (``AKIA…``/``ASIA…``), a GitHub token (``ghp_``/``gho_``/``ghs_``/``ghu_``/``ghr_``/
   ``github_pat_``), a Slack token (``xoxb-`` …), a private key header
@@ -69,8 +70,11 @@ TAGS = ("security", "secrets")
 SECURITY_SEVERITY: str | None = "8.0"
 PRECISION = "high"
 
-_FILES = (".env", ".env.*", "*.pem", "*.key", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*",
-          ".npmrc", ".pypirc", "credentials*.json", ".netrc", ".git-credentials")
+_FILES = (
+    ".env", ".env.*", ".env[*]", "*.pem", "*.key", "id_rsa*", "id_dsa*", "id_ecdsa*",
+    "id_ed25519*", ".npmrc", ".pypirc", "credentials*.json", ".netrc", ".git-credentials",
+    "serviceaccount*.json", "service-account*.json",
+)
 _NOT_SECRET = re.compile(
     r"(\.pub$|cert|chain|bundle|(^|[-_.])ca[-_.]|gpg|pubkey|public|release|signing|keyring"
     r"|\.env\.(example|sample|template|dist|defaults?)$)",
