@@ -154,7 +154,8 @@ def effects(words: list[str], cwd: str) -> tuple[list[str], list[str]]:
 
 
 def _downloads(tool: str, words: list[str], cwd: str) -> list[str]:
-    """Files written by curl/wget/git clone anywhere, and by other commands into /tmp."""
+    """Files written by curl/wget/git clone/pip wheel anywhere, and by other commands into
+    /tmp."""
     urls = [w for w in words[1:] if w.startswith(("http://", "https://", "ftp://"))]
     name = posixpath.basename(urls[0].split("?")[0].rstrip("/")) if urls else ""
     out: list[str] = []
@@ -170,6 +171,8 @@ def _downloads(tool: str, words: list[str], cwd: str) -> list[str]:
             out.append(name)
         elif tool == "curl" and _short(word, "o"):
             out.append(nxt)
+        elif word.startswith(("--output-document=", "--output=")) and tool in ("wget", "curl"):
+            out.append(word.split("=", 1)[1])
         elif word in (">", ">>"):
             out.append(nxt)
         elif word.startswith(">") and word not in (">&",):
@@ -183,7 +186,7 @@ def _downloads(tool: str, words: list[str], cwd: str) -> list[str]:
         out.append(args[-1])
     out += [d + "/*" for d in _dirs(tool, words)]
     paths = [resolve(p, cwd) for p in out if p and p != "-" and not p.startswith(("/dev/", "&"))]
-    downloader = tool in ("curl", "wget", "git")
+    downloader = tool in ("curl", "wget", "git", "pip")
     return [p for p in paths if downloader or any(inside(p, t) for t in _TMP)]
 
 
