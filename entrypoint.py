@@ -15,7 +15,6 @@ import importlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -113,44 +112,16 @@ def _base_view(s: Settings, plan: event.Plan) -> tuple[changes.BaseView | None, 
     return view, list(view.notes)
 
 
-def _review(s: Settings, plan: event.Plan, head: LintResult, options: LintOptions,
-            env: Mapping[str, str], view: changes.BaseView | None, notes: list[str],
+def _review(s: Settings, head: LintResult, options: LintOptions, env: Mapping[str, str],
+            view: changes.BaseView | None, notes: list[str],
             extra: list[Finding]) -> compare.Review:
     """Compare with the base when there is one; else every finding is new and counts."""
-    if view is None or plan.base_sha is None:
+    if view is None:
         return compare.review(head.findings, head.dockerfiles, affected=None, base={}, lines={},
                               always_new=extra, notes=notes)
-    chosen = view.changes
-    config_path = _repo_path(s, s.config)
-    affected = changes.affected_dockerfiles(chosen, head.files, config_path)
-    previous = {c.path: c.previous for c in chosen if c.previous and c.path in affected}
-    status = {c.path: c.status for c in chosen}
-    removed = changes.removed_dockerfiles(chosen, s.include, s.exclude)
-    base_paths = {p: previous.get(p, p) for p in affected if status.get(p) != "added"}
-    lines: dict[str, changes.FileLines] = {}
-    configs = [config_path] if config_path else list(changes.CONFIG_NAMES)
-    base: dict[str, list[Finding]] = {}
-    with tempfile.TemporaryDirectory(prefix="dockerfile-review-base-") as tmp:
-        root = Path(tmp)
-        try:
-            view.materialize([*base_paths.values(), *removed, *configs], root)
-            base, base_notes = compare.lint_base(
-                root, {**base_paths, **{p: p for p in removed}}, s.overrides(), options, env,
-                config_path)
-            notes = notes + base_notes
-            git = changes.Git(s.workspace)
-            for path, reason in affected.items():
-                if reason == "changed":
-                    old = root / base_paths[path] if path in base_paths else None
-                    present = old if old is not None and old.is_file() else None
-                    lines[path] = git.diff_lines(present, s.workspace / path)
-        except Exception as exc:  # the base is a comparison aid: never lose the report
-            notes = [*notes, f"could not lint the base: {exc}"]
-            base = {}
-    gone = {p: base.pop(p, []) for p in removed}
-    return compare.review(head.findings, head.dockerfiles, affected=affected, base=base,
-                          lines=lines, filter_mode=s.filter_mode, removed=gone,
-                          previous=previous, always_new=extra, notes=notes)
+    where = compare.Where(s.workspace, s.overrides(), options, env, _repo_path(s, s.config),
+                          s.include, s.exclude)
+    return compare.against_base(view, head, where, s.filter_mode, extra=extra, notes=notes)
 
 
 def _repo_path(s: Settings, config: str | None) -> str | None:
@@ -210,7 +181,7 @@ def run(env: Mapping[str, str]) -> int:
     except Exception as exc:  # the size step must never cost the lint report
         errors.append(f"size step failed: {exc}")
     extra = list(getattr(size_report, "findings", []) or [])
-    review = _review(s, plan, head, options, env, view, notes, extra)
+    review = _review(s, head, options, env, view, notes, extra)
     threshold = None if cfg.no_fail else cfg.failure_threshold
     return _report(s, plan, head, review, size_report, errors, log, threshold)
 
@@ -232,7 +203,10 @@ def _report(s: Settings, plan: event.Plan, head: LintResult, review: compare.Rev
             from lint.sinks import jsonout, text
 
             body = jsonout.render(findings) if s.format == "json" else text.render(findings)
-            outputs.write_file(s.workspace, s.output_file, body)
+            other = s.output_file
+            if other == SARIF_FALLBACK:  # the default name: keep the SARIF file apart
+                other = "dockerfile-review.json" if s.format == "json" else "dockerfile-review.txt"
+            outputs.write_file(s.workspace, other, body)
     except outputs.OutputError as exc:
         errors.append(str(exc))
     # 2. The report for people: summary, comment file, JSON.
@@ -261,7 +235,10 @@ def _report(s: Settings, plan: event.Plan, head: LintResult, review: compare.Rev
     # 4. The sticky comment.
     comment_url = ""
     if plan.pr_number is not None and s.comment != "never":
-        comment_url = _post(s, plan.pr_number, body, review, log)
+        size_news = bool(getattr(size_report, "delta_bytes", 0)) or bool(
+            getattr(size_report, "failed", False))
+        clean = not review.new and not review.fixed and not size_news
+        comment_url = _post(s, plan.pr_number, body, clean, log)
     # 5. Outputs and the exit code.
     values = {
         **written,
@@ -295,12 +272,12 @@ def _report(s: Settings, plan: event.Plan, head: LintResult, review: compare.Rev
     return 1 if failing or bool(getattr(size_report, "failed", False)) else 0
 
 
-def _post(s: Settings, number: int, body: str, review: compare.Review, log: Log) -> str:
+def _post(s: Settings, number: int, body: str, clean: bool, log: Log) -> str:
+    """Create or update the sticky comment; GitHub saying no is a warning, never a failure."""
     from lint.github.api import Client, GitHubError
 
     try:
         client = Client(s.token.reveal(), s.api_url, s.repository)
-        clean = not review.new and not review.fixed
         result = client.upsert_comment(number, body, comment.marker(s.comment_marker_key()),
                                        s.comment_author, mode=s.comment, clean=clean)
     except GitHubError as exc:
@@ -310,6 +287,9 @@ def _post(s: Settings, number: int, body: str, review: compare.Review, log: Log)
                         f"{COMMENT_FILE} (the comment-file output)")
         else:
             log.command("warning", f"could not write the pull-request comment: {exc}")
+        return ""
+    except Exception as exc:  # e.g. an unusable GITHUB_API_URL: still never lose the report
+        log.command("warning", f"could not write the pull-request comment: {exc}")
         return ""
     log.info(f"comment {result.action}" + (f": {result.url}" if result.url else ""))
     return result.url or ""

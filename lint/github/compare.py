@@ -15,13 +15,15 @@ filter, and so does every new finding of a Dockerfile re-linted only because its
 ``.dockerignore`` or the hadolint configuration changed (the Dockerfile has no changed lines,
 but the change caused the finding). SARIF always holds every finding.
 
-``lint_base`` is the I/O edge: it lints the base versions materialised in a directory.
+``lint_base`` and ``against_base`` are the I/O edge: they write the base versions into a
+temporary directory, lint them there and diff them against the checkout.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -32,8 +34,15 @@ from lint.config import Config, ConfigError, Overrides
 from lint.discovery import Found
 from lint.dockerfile import Dockerfile
 from lint.finding import Finding
-from lint.github.changes import FileLines
-from lint.run import LintOptions, lint_files
+from lint.github.changes import (
+    CONFIG_NAMES,
+    BaseView,
+    FileLines,
+    Git,
+    affected_dockerfiles,
+    removed_dockerfiles,
+)
+from lint.run import LintOptions, LintResult, lint_files
 
 
 @dataclass(frozen=True)
@@ -239,4 +248,55 @@ def lint_base(
     return out, notes
 
 
-__all__ = ["FileReport", "Review", "lint_base", "match", "passes", "review", "whole_scope"]
+@dataclass(frozen=True)
+class Where:
+    """How to lint the base: the checkout, the lint options of the head run, the ``config``
+    input as a repository path, and the discovery globs."""
+
+    workspace: Path
+    overrides: Overrides
+    options: LintOptions
+    env: Mapping[str, str]
+    config_path: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+def against_base(view: BaseView, head: LintResult, where: Where, filter_mode: str, *,
+                 extra: Sequence[Finding] = (), notes: Sequence[str] = ()) -> Review:
+    """Lint the base versions of what the change touched (in a temporary directory) and
+    build the report. A base that cannot be linted is noted, never fatal."""
+    notes = list(notes)
+    affected = affected_dockerfiles(view.changes, head.files, where.config_path)
+    previous = {c.path: c.previous for c in view.changes if c.previous and c.path in affected}
+    status = {c.path: c.status for c in view.changes}
+    removed = removed_dockerfiles(view.changes, where.include, where.exclude)
+    base_paths = {p: previous.get(p, p) for p in affected if status.get(p) != "added"}
+    configs = [where.config_path] if where.config_path else list(CONFIG_NAMES)
+    lines: dict[str, FileLines] = {}
+    base: dict[str, list[Finding]] = {}
+    with tempfile.TemporaryDirectory(prefix="dockerfile-review-base-") as tmp:
+        root = Path(tmp)
+        try:
+            view.materialize([*base_paths.values(), *removed, *configs], root)
+            base, base_notes = lint_base(root, {**base_paths, **{p: p for p in removed}},
+                                         where.overrides, where.options, where.env,
+                                         where.config_path)
+            notes += base_notes
+            git = Git(where.workspace)
+            for path, reason in affected.items():
+                if reason == "changed":
+                    old = root / base_paths[path] if path in base_paths else None
+                    present = old if old is not None and old.is_file() else None
+                    lines[path] = git.diff_lines(present, where.workspace / path)
+        except Exception as exc:  # the base is a comparison aid: never lose the report
+            notes.append(f"could not lint the base: {exc}")
+            base = {}
+    gone = {p: base.pop(p, []) for p in removed}
+    return review(head.findings, head.dockerfiles, affected=affected, base=base, lines=lines,
+                  filter_mode=filter_mode, removed=gone, previous=previous, always_new=extra,
+                  notes=notes)
+
+
+__all__ = ["FileReport", "Review", "Where", "against_base", "lint_base", "match", "passes",
+           "review", "whole_scope"]

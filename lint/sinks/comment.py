@@ -68,10 +68,11 @@ def verdict(review: Review, ctx: Context) -> str:
     title = f"**{ctx.title}**"
     at = f"at or above {ctx.threshold.value}" if ctx.threshold else ""
     if not review.compared:
+        counts = _by_severity(review.findings)
         if failing:
-            return f"❌ {title}: {_plural(len(failing), 'finding')} {at} ({_by_severity(review.findings)})."
+            return f"❌ {title}: {_plural(len(failing), 'finding')} {at} ({counts})."
         if total:
-            return f"✅ {title}: {_plural(total, 'finding')}, none that fails this check ({_by_severity(review.findings)})."
+            return f"✅ {title}: {_plural(total, 'finding')}, none failing ({counts})."
         return f"✅ {title}: no findings."
     fixed_note = f", {len(fixed)} fixed" if fixed else ""
     if failing:
@@ -183,7 +184,7 @@ def _compose(review: Review, ctx: Context, size: str | None, head: str, budget: 
     if cut or len(touched) > budget.table_rows:
         parts += [pointer, ""]
     for note in review.notes:
-        parts.append(f"> {neutralize.inline(note)}")
+        parts.append(f"> {neutralize.message(note)}")
     if review.notes:
         parts.append("")
     mode = f"filter-mode `{review.filter_mode}`" if review.compared else "no base to compare"
