@@ -1,0 +1,134 @@
+"""The size step's settings: one frozen dataclass from the action's inputs.
+
+Inputs arrive as ``INPUT_MAX_IMAGE_SIZE`` (mapped in ``action.yml``) or GitHub's raw
+``INPUT_MAX-IMAGE-SIZE``; ``read_input`` accepts both. Every error names the input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import yaml
+
+from lint.github.settings import read_input
+from lint.size import budget
+from lint.size.budget import BudgetError, Budgets
+
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0")
+
+
+class SizeSettingsError(ValueError):
+    """An input of the size step that cannot be used; the message names it."""
+
+
+@dataclass(frozen=True)
+class ImageSpec:
+    """One entry of the ``images`` input (paths relative to the repository)."""
+
+    name: str
+    dockerfile: str
+    context: str | None = None
+    target: str | None = None
+    build_args: Mapping[str, str] = field(default_factory=dict, repr=False)
+    platform: str | None = None
+    budgets: Budgets = field(default_factory=Budgets)
+
+    def __repr__(self) -> str:  # build-arg values never reach a repr
+        return (f"ImageSpec(name={self.name!r}, dockerfile={self.dockerfile!r}, "
+                f"context={self.context!r}, target={self.target!r}, "
+                f"build_args={sorted(self.build_args)!r})")
+
+
+@dataclass(frozen=True)
+class SizeSettings:
+    enabled: bool = True
+    images: tuple[ImageSpec, ...] | None = None
+    budgets: Budgets = field(default_factory=Budgets)
+    minimum_change: int = 1024
+    build_timeout: float = 900.0
+    max_parallel_builds: int = 2
+    docker_command: str = "docker"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SizeSettings:
+        size = read_input(env, "size", "true").lower()
+        if size not in _TRUE + _FALSE:
+            raise SizeSettingsError(f"input size: {size!r} is not one of true, false")
+        try:
+            budgets = budget.budgets_from(read_input(env, "max-image-size", ""),
+                                          read_input(env, "max-size-increase", ""))
+            minimum = budget.parse_size(read_input(env, "minimum-change-threshold", "1KiB"),
+                                        "minimum-change-threshold")
+            timeout = budget.parse_duration(read_input(env, "build-timeout", "15m"))
+        except BudgetError as exc:
+            raise SizeSettingsError(f"input {exc}") from None
+        parallel_text = read_input(env, "max-parallel-builds", "2")
+        if not parallel_text.isdigit() or not 1 <= int(parallel_text) <= 16:
+            raise SizeSettingsError(
+                f"input max-parallel-builds: {parallel_text!r} is not a number from 1 to 16")
+        command = read_input(env, "docker-command", "docker")
+        if command == "docker" and env.get("DOCKER", "").strip():
+            command = env["DOCKER"].strip()
+        return cls(
+            enabled=size in _TRUE,
+            images=parse_images(read_input(env, "images", "")),
+            budgets=budgets,
+            minimum_change=minimum,
+            build_timeout=timeout,
+            max_parallel_builds=int(parallel_text),
+            docker_command=command,
+        )
+
+
+def parse_images(text: str) -> tuple[ImageSpec, ...] | None:
+    """The ``images`` input: a YAML list of mappings (``None`` when empty)."""
+    if not text.strip():
+        return None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SizeSettingsError(f"input images: not YAML ({exc.__class__.__name__})") from None
+    if not isinstance(data, list):
+        raise SizeSettingsError("input images: expected a YAML list of images")
+    out: list[ImageSpec] = []
+    names: set[str] = set()
+    for index, item in enumerate(data):
+        where = f"input images[{index}]"
+        if not isinstance(item, dict):
+            raise SizeSettingsError(f"{where}: expected a mapping with at least dockerfile")
+        unknown = set(item) - {"name", "dockerfile", "context", "target", "build-args",
+                               "platform", "max-image-size", "max-size-increase"}
+        if unknown:
+            raise SizeSettingsError(f"{where}: unknown keys {', '.join(sorted(map(str, unknown)))}")
+        dockerfile = item.get("dockerfile")
+        context = item.get("context")
+        if dockerfile is None and context is not None:
+            dockerfile = f"{str(context).rstrip('/')}/Dockerfile"
+        if not isinstance(dockerfile, str) or not dockerfile:
+            raise SizeSettingsError(f"{where}: dockerfile is missing")
+        name = str(item.get("name") or dockerfile)
+        if name in names:
+            raise SizeSettingsError(f"{where}: the name {name!r} is used twice")
+        names.add(name)
+        args = item.get("build-args") or {}
+        if isinstance(args, list):
+            args = dict(str(a).partition("=")[::2] for a in args)
+        if not isinstance(args, dict):
+            raise SizeSettingsError(f"{where}: build-args must be a mapping")
+        try:
+            budgets = budget.budgets_from(str(item.get("max-image-size") or ""),
+                                          str(item.get("max-size-increase") or ""), where)
+        except BudgetError as exc:
+            raise SizeSettingsError(str(exc)) from None
+        out.append(ImageSpec(
+            name=name,
+            dockerfile=dockerfile.lstrip("./") if dockerfile.startswith("./") else dockerfile,
+            context=str(context) if context is not None else None,
+            target=str(item["target"]) if item.get("target") else None,
+            build_args={str(k): "" if v is None else str(v) for k, v in args.items()},
+            platform=str(item["platform"]) if item.get("platform") else None,
+            budgets=budgets,
+        ))
+    return tuple(out)

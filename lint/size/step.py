@@ -1,0 +1,301 @@
+"""The size step: pick images, build head and base, measure, align, check budgets.
+
+Builds only under ``pull_request``, ``push`` and ``merge_group`` (with a delta) and
+``workflow_dispatch``/``schedule`` (sizes only). ``pull_request_target`` and ``workflow_run``
+run with a write token next to code a fork controls: building it would run that code, so the
+step refuses. Head is the checked-out tree; base a ``git worktree`` at the base commit (fetched
+one commit deep when the checkout is shallow). Head builds first, so the base build reuses the
+builder cache up to the first instruction that differs. A failed build is reported as such and
+the other images still report; without an engine the step says why it skipped.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from lint.dockerfile import Dockerfile, DockerfileError, parse
+from lint.engine import stamp
+from lint.github.changes import Git, GitError
+from lint.rules import RuleContext
+from lint.rules import dc202_chown_copy_layer as DC202
+from lint.rules import dc204_cleanup_in_later_layer as DC204
+from lint.rules import dc501_image_size_budget as DC501
+from lint.rules._base import Hit
+from lint.size import align, budget, waste
+from lint.size.docker import BuildOutcome, BuildRequest, Docker, DockerError
+from lint.size.images import Image, affected, content_hash, ignore_at, select
+from lint.size.measure import Archive, MeasureError
+from lint.size.measure import Image as Measured
+from lint.size.report import Failure, ImageResult, Side, SizeReport, WasteRow
+from lint.size.settings import SizeSettings
+
+DELTA_EVENTS = ("pull_request", "push", "merge_group")
+SIZE_ONLY_EVENTS = ("workflow_dispatch", "schedule")
+REFUSED_EVENTS = ("pull_request_target", "workflow_run")
+
+
+@dataclass
+class _Job:
+    image: Image
+    head_df: Dockerfile
+    base_df: Dockerfile | None = None
+    head_tag: str = ""
+    base_tag: str = ""
+    head_build: BuildOutcome | None = None
+    base_build: BuildOutcome | None = None
+    status: str = "compared"
+    note: str = ""
+
+
+def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
+             base_sha: str | None, head_sha: str, changed: list[str] | None,
+             dockerfiles: dict[str, Dockerfile]) -> SizeReport:
+    started = time.monotonic()
+    report = SizeReport(base_sha=base_sha, head_sha=head_sha,
+                        minimum_change=settings.minimum_change)
+    if not settings.enabled:
+        report.skipped = "turned off (input size: false)"
+        return report
+    if event_name in REFUSED_EVENTS:
+        report.skipped = (f"images are never built under {event_name}: it runs with a write "
+                          "token next to code a fork controls. Run the size step from a "
+                          "pull_request workflow.")
+        return report
+    if event_name not in DELTA_EVENTS + SIZE_ONLY_EVENTS:
+        report.skipped = f"the {event_name or 'unnamed'} event does not build images"
+        return report
+    compare = event_name in DELTA_EVENTS and base_sha is not None
+    if not compare:
+        base_sha, changed = None, None
+    docker = Docker(settings.docker_command)
+    try:
+        engine = docker.probe()
+    except DockerError as exc:
+        report.skipped = f"no Docker engine answered ({exc}); linting still reports"
+        return report
+    report.builder = engine.describe(settings.docker_command)
+    git = Git(workspace)
+    if compare and base_sha is not None and not git.ensure_commit(base_sha, fetch=True):
+        report.notes.append(f"the base commit {base_sha[:12]} could not be fetched: sizes "
+                            "without a delta")
+        compare, base_sha, changed = False, None, None
+    report.compared = compare
+    jobs = _plan(settings, workspace, git, base_sha, head_sha, changed, dockerfiles, report)
+    with tempfile.TemporaryDirectory(prefix="dockerfile-review-size-") as tmp:
+        worktree = Path(tmp) / "base"
+        try:
+            if any(j.status == "compared" for j in jobs) and base_sha is not None:
+                git.run("worktree", "add", "--detach", "--force", str(worktree), base_sha)
+                _parse_bases(jobs, worktree)
+            _build_all(docker, settings, jobs, workspace, worktree, report)
+            _measure_all(docker, settings, jobs, Path(tmp), report)
+        except GitError as exc:
+            report.notes.append(f"git: {exc}")
+        finally:
+            if worktree.exists():
+                git.run("worktree", "remove", "--force", str(worktree), check=False)
+            docker.remove([t for j in jobs for t in (j.head_tag, j.base_tag) if t])
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | None,
+          head_sha: str, changed: list[str] | None, dockerfiles: Mapping[str, Dockerfile],
+          report: SizeReport) -> list[_Job]:
+    jobs: list[_Job] = []
+    run_id = secrets.token_hex(4)
+    for index, image in enumerate(select(settings.images, workspace, dockerfiles, report.notes)):
+        image = _with_budgets(image, settings)
+        head_df = dockerfiles.get(image.dockerfile) or _parse_disk(workspace, image.dockerfile)
+        if head_df is None:
+            report.notes.append(f"image {image.name}: {image.dockerfile} is not a readable "
+                                "Dockerfile at head; not measured")
+            continue
+        _, ignore_text = ignore_at(git, None, image, workspace)
+        if changed is not None and not affected(image, changed, ignore_text):
+            report.images.append(_quiet(image, "no change to its Dockerfile or context"))
+            continue
+        job = _Job(image, head_df, head_tag=f"dockerfile-review-size:{run_id}-{index}-head")
+        if base_sha is not None:
+            head_hash = content_hash(git, head_sha, image) if git.has_commit(head_sha) else None
+            base_hash = content_hash(git, base_sha, image)
+            if base_hash is None:
+                job.status = "new"
+            elif head_hash is not None and head_hash == base_hash:
+                report.images.append(_quiet(image, "same content hash at base and head"))
+                continue
+            else:
+                job.base_tag = f"dockerfile-review-size:{run_id}-{index}-base"
+        else:
+            job.status = "head-only"
+        jobs.append(job)
+    return jobs
+
+
+def _with_budgets(image: Image, settings: SizeSettings) -> Image:
+    from dataclasses import replace
+
+    return replace(image, budgets=settings.budgets.merged(image.budgets))
+
+
+def _quiet(image: Image, why: str) -> ImageResult:
+    return ImageResult(image.name, image.dockerfile, image.context, image.target, "unchanged",
+                       note=f"not built: {why}")
+
+
+def _parse_disk(root: Path, path: str) -> Dockerfile | None:
+    disk = root / path
+    if not disk.is_file() or disk.is_symlink():
+        return None
+    try:
+        return parse(path, disk.read_bytes())
+    except (OSError, DockerfileError):
+        return None
+
+
+def _parse_bases(jobs: list[_Job], worktree: Path) -> None:
+    for job in jobs:
+        if job.base_tag:
+            job.base_df = _parse_disk(worktree, job.image.dockerfile)
+            if job.base_df is None:
+                job.status, job.base_tag = "new", ""
+
+
+def _build_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], workspace: Path,
+               worktree: Path, report: SizeReport) -> None:
+    lock = threading.Lock()
+
+    def build(job: _Job) -> None:
+        image = job.image
+        for side, root in (("head", workspace), ("base", worktree)):
+            tag = job.head_tag if side == "head" else job.base_tag
+            if not tag:
+                continue
+            request = BuildRequest(root / image.context if image.context else root,
+                                   root / image.dockerfile, tag, image.target, image.platform,
+                                   image.build_args)
+            outcome = docker.build(request, settings.build_timeout)
+            with lock:
+                report.builds += 1
+            if side == "head":
+                job.head_build = outcome
+            else:
+                job.base_build = outcome
+
+    with ThreadPoolExecutor(max_workers=settings.max_parallel_builds) as pool:
+        list(pool.map(build, jobs))
+
+
+def _measure_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], tmp: Path,
+                 report: SizeReport) -> None:
+    tags = [t for j in jobs for t, b in ((j.head_tag, j.head_build), (j.base_tag, j.base_build))
+            if t and b is not None and b.ok]
+    archive: Archive | None = None
+    if tags:
+        path = tmp / "images.tar"
+        try:
+            docker.save(tags, path, settings.build_timeout)
+            archive = Archive(path)
+        except (DockerError, MeasureError) as exc:
+            report.notes.append(f"could not read the built images: {exc}")
+    try:
+        for job in jobs:
+            report.images.append(_result(job, archive, settings, report))
+    finally:
+        if archive is not None:
+            archive.__exit__()
+
+
+def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
+            report: SizeReport) -> ImageResult:
+    image = job.image
+    result = ImageResult(image.name, image.dockerfile, image.context, image.target, job.status)
+    for side, outcome in (("head", job.head_build), ("base", job.base_build)):
+        if outcome is not None and not outcome.ok:
+            return _replace(result, status="failed",
+                            failure=Failure(side, outcome.log_tail, outcome.timed_out),
+                            note=f"{side} build failed")
+    if archive is None or job.head_build is None:
+        return _replace(result, status="error", note="not measured")
+    try:
+        head_img = archive.image(job.head_tag)
+        base_img = archive.image(job.base_tag) if job.base_tag else None
+    except MeasureError as exc:
+        return _replace(result, status="error", note=str(exc))
+    head_attr = align.attribute(job.head_df, image.target, head_img)
+    base_attr = (align.attribute(job.base_df, image.target, base_img)
+                 if base_img is not None and job.base_df is not None else None)
+    alignment = align.align(base_attr, head_attr)
+    head_ids = {layer.diff_id for layer in head_img.layers}
+    base_ids = {layer.diff_id for layer in base_img.layers} if base_img else set()
+    only_head = [layer for layer in head_img.layers if layer.diff_id not in base_ids]
+    only_base = ([layer for layer in base_img.layers if layer.diff_id not in head_ids]
+                 if base_img else [])
+    compressed = archive.compressed(only_head + only_base)
+    head_waste = waste.analyse(head_img.layers)
+    head_side = Side(head_img.size, head_attr.base_image, head_attr.own_size,
+                     sum(compressed[layer.diff_id] for layer in only_head),
+                     head_waste.bytes, job.head_build.seconds)
+    base_side = None
+    compressed_delta = None
+    if base_img is not None and base_attr is not None and job.base_build is not None:
+        base_side = Side(base_img.size, base_attr.base_image, base_attr.own_size,
+                         sum(compressed[layer.diff_id] for layer in only_base),
+                         waste.analyse(base_img.layers).bytes, job.base_build.seconds)
+        compressed_delta = (head_side.compressed or 0) - (base_side.compressed or 0)
+    findings_by_line = _size_findings(job.head_df, image.target)
+    rows = _waste_rows(head_waste, head_img, job.head_df, image.target, findings_by_line)
+    breaches = tuple(budget.check(image.budgets, head_img.size,
+                                  base_img.size if base_img is not None else None))
+    stage = job.head_df.shipped_stage(image.target)
+    for breach in breaches:
+        report.findings.append(stamp(DC501, Hit(stage.line, args={
+            "message": breach.describe(image.name)}), image.dockerfile))
+    return _replace(result, base=base_side, head=head_side, alignment=alignment,
+                    compressed_delta=compressed_delta, waste=rows, breaches=breaches)
+
+
+def _replace(result: ImageResult, **changes: object) -> ImageResult:
+    from dataclasses import replace
+
+    return replace(result, **changes)  # type: ignore[arg-type]
+
+
+def _size_findings(dockerfile: Dockerfile, target: str | None) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    context = RuleContext(target=target)
+    for rule in (DC202, DC204):
+        try:
+            hits = list(rule.check(dockerfile, context))
+        except Exception:  # noqa: S112 - a rule bug must not cost the size report
+            continue
+        for hit in hits:
+            out.setdefault(hit.line, []).append(rule.CODE)
+    return out
+
+
+def _waste_rows(found: waste.Waste, image: Measured, dockerfile: Dockerfile,
+                target: str | None, findings: Mapping[int, list[str]]) -> tuple[WasteRow, ...]:
+    attributed = align.attribute(dockerfile, target, image)
+    by_diff = {o.diff_id: o.instruction for o in attributed.own if o.diff_id}
+    labels: dict[int, str] = {}
+    lines: dict[int, int] = {}
+    for index, layer in enumerate(image.layers):
+        ins = by_diff.get(layer.diff_id)
+        if ins is None:
+            labels[index] = "the base image"
+        else:
+            labels[index] = f"line {ins.line} ({align.display(ins, 60)})"
+            lines[index] = ins.line
+    return tuple(
+        WasteRow(o.bytes, o.files, o.largest, o.kind, labels[o.created], labels[o.removed],
+                 tuple(waste.explained_by(o, lines, findings)))
+        for o in found.offenders
+    )
