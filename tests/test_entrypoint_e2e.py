@@ -314,3 +314,29 @@ def test_bad_input_exits_2_naming_it(tmp_path: Path, server: GitHubServer) -> No
     assert "input filter-mode: 'everything' is not one of added, diff_context, file, nofilter" \
         in run.stdout
     assert_no_token(run, tmp_path)
+
+
+def test_without_git_history_the_rest_api_gives_the_base(tmp_path: Path,
+                                                         server: GitHubServer) -> None:
+    repo = make_repo(tmp_path)
+    server.set_pr_files(PR, [ghserver.PRFile("app/Dockerfile"),
+                             ghserver.PRFile(WEIRD, "added")])
+    server.set_file(repo.base, "app/Dockerfile", BASE_APP.encode())
+    server.set_file(repo.base, "app/.dockerignore", b".git\n")
+    with_git = run_action(tmp_path, repo, server, run_id="1", comment="never")
+    # A fresh shallow checkout (the first run fetched the base into its own).
+    fresh = Repo(tmp_path / "fresh", repo.base, repo.head)
+    git(tmp_path, "clone", "-q", "--depth=1", f"file://{tmp_path / 'origin'}", str(fresh.workspace))
+    without = run_action(tmp_path, fresh, server, run_id="2", comment="never", fetch_base="false")
+    assert without.code == with_git.code == 1
+
+    def shape(run: Run) -> list[tuple[str, str, int, str]]:
+        report = json.loads(run.files["dockerfile-review-report.json"])
+        return sorted((r["path"], f["code"], f["line"], kind) for r in report["files"]
+                      for kind in ("new", "fixed", "existing") for f in r[kind])
+
+    assert shape(without) == shape(with_git)
+    assert "changed files from the REST API" in without.summary
+    assert server.requests_for("GET", f"/repos/{server.repository}/pulls/{PR}/files")
+    assert server.comments_on(PR) == []
+    assert_no_token(without, tmp_path)

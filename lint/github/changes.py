@@ -316,6 +316,25 @@ def write_base_from(fetch: Fetcher, paths: Iterable[str], dest: Path) -> None:
         target.write_bytes(data)
 
 
+def mirror_names(source: Path, dest: Path, limit: int = 20_000) -> None:
+    """Create an empty file in ``dest`` for each file name under ``source`` that ``dest``
+    lacks (``.git`` left out, symlinks never followed, at most ``limit`` files)."""
+    if not source.is_dir() or source.is_symlink():
+        return
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
+        dirnames[:] = [d for d in dirnames if d != ".git"]
+        rel = Path(dirpath).relative_to(source)
+        for name in filenames:
+            target = dest / rel / name
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.touch()
+            count += 1
+            if count >= limit:
+                return
+
+
 def _safe_relative(path: str) -> bool:
     p = PurePosixPath(path)
     return bool(path) and not p.is_absolute() and ".." not in p.parts
@@ -389,6 +408,10 @@ def open_base(
         wanted = [p for d in dockerfiles for p in base_files_for(d, ())]
         write_base_from(lambda p: client.file_content(p, base_sha),
                         [*wanted, *config_names], dest)
+        # Context-aware rules look at the names in the build context. The REST edge has no
+        # tree listing, so the checkout's names stand in for the base's (as empty files).
+        for d in dict.fromkeys(_parent(p) for p in dockerfiles):
+            mirror_names(workspace / d, dest / d)
 
     notes.append("changed files from the REST API (no git history for the base)")
     return BaseView(changes, "api", from_api, notes)
@@ -407,6 +430,7 @@ __all__ = [
     "base_files_for",
     "extract_safely",
     "inside",
+    "mirror_names",
     "open_base",
     "parse_name_status",
     "parse_unified",
