@@ -124,9 +124,10 @@ def parse_outputs(text: str) -> dict[str, str]:
 
 
 def run_action(tmp: Path, repo: Repo, server: GitHubServer, run_id: str = "1001",
-               **inputs: str) -> Run:
+               event: tuple[str, dict[str, Any]] | None = None, **inputs: str) -> Run:
+    event_name, body = event or ("pull_request", payload(repo, server.repository))
     event_path = tmp / "event.json"
-    event_path.write_text(json.dumps(payload(repo, server.repository)))
+    event_path.write_text(json.dumps(body))
     output = tmp / f"output-{run_id}"
     summary = tmp / f"summary-{run_id}"
     output.write_text("")
@@ -137,7 +138,7 @@ def run_action(tmp: Path, repo: Repo, server: GitHubServer, run_id: str = "1001"
         "PATH": os.environ["PATH"], "HOME": str(home), "LANG": "C.UTF-8",
         "GIT_CONFIG_NOSYSTEM": "1",
         "GITHUB_ACTIONS": "true", "CI": "true",
-        "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event_path),
+        "GITHUB_EVENT_NAME": event_name, "GITHUB_EVENT_PATH": str(event_path),
         "GITHUB_WORKSPACE": str(repo.workspace), "GITHUB_REPOSITORY": server.repository,
         "GITHUB_API_URL": server.url, "GITHUB_SERVER_URL": "https://github.com",
         "GITHUB_SHA": repo.head, "GITHUB_RUN_ID": run_id,
@@ -340,3 +341,30 @@ def test_without_git_history_the_rest_api_gives_the_base(tmp_path: Path,
     assert server.requests_for("GET", f"/repos/{server.repository}/pulls/{PR}/files")
     assert server.comments_on(PR) == []
     assert_no_token(without, tmp_path)
+
+
+def test_push_compares_before_and_after_without_a_comment(tmp_path: Path,
+                                                          server: GitHubServer) -> None:
+    repo = make_repo(tmp_path)
+    examples = json.loads((EXAMPLES / "api.github.com" / "index.json").read_text())
+    push = copy.deepcopy(next(e for e in examples if e["name"] == "push")["examples"][0])
+    push.update(before=repo.base, after=repo.head, ref="refs/heads/main")
+    run = run_action(tmp_path, repo, server, event=("push", push))
+    assert run.code == 1
+    report = json.loads(run.files["dockerfile-review-report.json"])
+    assert report["compared"] is True
+    new = {(r["path"], f["code"]) for r in report["files"] for f in r["new"]}
+    assert ("app/Dockerfile", "DL3003") in new
+    assert ("app/Dockerfile", "DL3008") not in new
+    assert server.requests == []  # no pull request: GitHub is never called
+    assert run.outputs["comment-url"] == ""
+
+
+def test_workflow_dispatch_reports_everything(tmp_path: Path, server: GitHubServer) -> None:
+    repo = make_repo(tmp_path)
+    run = run_action(tmp_path, repo, server, event=("workflow_dispatch", {}), no_fail="true")
+    assert run.code == 0  # no-fail
+    report = json.loads(run.files["dockerfile-review-report.json"])
+    assert report["compared"] is False
+    assert report["counted"] == report["findings"] == int(run.outputs["findings"])
+    assert "no base to compare" in run.summary

@@ -35,6 +35,7 @@ RUN pip install --no-cache-dir --no-deps .
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 
@@ -114,13 +115,17 @@ def _is_dir(src: str, context: RuleContext) -> bool:
     return src.endswith("/") or "." not in name.rsplit("/", 1)[-1]
 
 
+def _expand_in(env: dict[str, str], text: str) -> str:
+    return expand(text, env)
+
+
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
     for stage in dockerfile.stages:
         copied: tuple[Instruction, str] | None = None
         for ins in stage.body:
             if copied is None:
                 env = dockerfile.variables(stage, ins.line)
-                source = source_copied(ins, context, lambda text, env=env: expand(text, env))
+                source = source_copied(ins, context, functools.partial(_expand_in, env))
                 if source is not None:
                     copied = (ins, source)
                     continue
