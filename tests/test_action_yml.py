@@ -160,7 +160,7 @@ def test_size_step_reads_the_declared_inputs() -> None:
 
 
 def test_user_docs_list_every_input_with_its_default_and_every_output() -> None:
-    doc = (ROOT / "docs" / "action.md").read_text(encoding="utf-8")
+    doc = (ROOT / "README.md").read_text(encoding="utf-8")
     action = load_action()
     for name, spec in action["inputs"].items():
         default = f"`{spec['default']}`" if spec["default"] else "(empty)"

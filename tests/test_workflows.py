@@ -183,3 +183,9 @@ def test_fork_safe_comment_never_touches_pr_code() -> None:
     assert wf["permissions"] == {"pull-requests": "write", "actions": "read"}
     # The untrusted PR number is checked against the run's head commit before use.
     assert "github.event.workflow_run.head_sha" in text
+
+
+def test_readme_shows_every_example_workflow_as_it_is() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in sorted(EXAMPLES.glob("*.yml")):
+        assert path.read_text(encoding="utf-8").strip() in readme, path.name
