@@ -142,6 +142,7 @@ def iec(size: int) -> str:
     if value < 1024:
         return f"{sign}{value} B"
     for power, unit in ((1, "KiB"), (2, "MiB"), (3, "GiB")):
-        if value < 1024 ** (power + 1):
-            return f"{sign}{value / 1024**power:.1f} {unit}"
+        shown = f"{value / 1024**power:.1f}"
+        if float(shown) < 1024:  # 1,048,575 B is "1.0 MiB", not "1024.0 KiB"
+            return f"{sign}{shown} {unit}"
     return f"{sign}{value / 1024**4:.1f} TiB"

@@ -270,8 +270,9 @@ def _size(value: int | None) -> str:
 
 
 def _pre(line: str) -> str:
-    # Inside <pre> markdown is off but HTML and autolinked mentions are not.
-    return html.escape(line).replace("@", "&#64;").replace("#", "&#35;")
+    # Inside <pre> markdown is off but HTML and autolinked mentions are not. ``#`` first: the
+    # entity for ``@`` holds one. The tail was scrubbed by the docker edge; redact again anyway.
+    return html.escape(neutralize.redact(line)).replace("#", "&#35;").replace("@", "&#64;")
 
 
 def to_json(report: SizeReport) -> dict[str, Any]:
@@ -325,7 +326,7 @@ def _image_json(image: ImageResult) -> dict[str, Any]:
         ],
         "failure": None if image.failure is None else {
             "side": image.failure.side, "timed_out": image.failure.timed_out,
-            "log_tail": image.failure.log_tail},
+            "log_tail": neutralize.redact(image.failure.log_tail)},
         "budgets_exceeded": [
             {"budget": b.budget, "limit": b.limit_text, "limit_bytes": b.limit_bytes,
              "figure_bytes": b.figure, "message": b.describe(image.name)}

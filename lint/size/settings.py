@@ -89,7 +89,11 @@ def parse_images(text: str) -> tuple[ImageSpec, ...] | None:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise SizeSettingsError(f"input images: not YAML ({exc.__class__.__name__})") from None
+        # Only the position and the parser's problem: the offending text may hold a build-arg.
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or exc.__class__.__name__
+        raise SizeSettingsError(f"input images: not valid YAML ({where}{problem})") from None
     if not isinstance(data, list):
         raise SizeSettingsError("input images: expected a YAML list of images")
     out: list[ImageSpec] = []

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from lint.dockerfile import Dockerfile, DockerfileError, parse
 from lint.engine import stamp
+from lint.finding import Finding
 from lint.github.changes import Git, GitError
 from lint.rules import RuleContext
 from lint.rules import dc202_chown_copy_layer as DC202
@@ -252,14 +253,21 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
         compressed_delta = (head_side.compressed or 0) - (base_side.compressed or 0)
     findings_by_line = _size_findings(job.head_df, image.target)
     rows = _waste_rows(head_waste, head_img, job.head_df, image.target, findings_by_line)
-    breaches = tuple(budget.check(image.budgets, head_img.size,
-                                  base_img.size if base_img is not None else None))
-    stage = job.head_df.shipped_stage(image.target)
-    for breach in breaches:
-        report.findings.append(stamp(DC501, Hit(stage.line, args={
-            "message": breach.describe(image.name)}), image.dockerfile))
+    breaches, findings = budget_findings(image, job.head_df, head_img.size,
+                                         base_img.size if base_img is not None else None)
+    report.findings += findings
     return _replace(result, base=base_side, head=head_side, alignment=alignment,
                     compressed_delta=compressed_delta, waste=rows, breaches=breaches)
+
+
+def budget_findings(image: Image, dockerfile: Dockerfile, head: int, base: int | None
+                    ) -> tuple[tuple[budget.Breach, ...], list[Finding]]:
+    """The budgets ``image`` exceeds at ``head`` bytes (grown from ``base``), and one DC501
+    finding for each on the ``FROM`` line of the shipped stage."""
+    breaches = tuple(budget.check(image.budgets, head, base))
+    line = dockerfile.shipped_stage(image.target).line
+    return breaches, [stamp(DC501, Hit(line, args={"message": b.describe(image.name)}),
+                            image.dockerfile) for b in breaches]
 
 
 def _replace(result: ImageResult, **changes: object) -> ImageResult:
