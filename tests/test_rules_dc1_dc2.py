@@ -179,3 +179,36 @@ def test_severities_and_scopes_match_issue_3() -> None:
     for code, (name, scope, severity) in table.items():
         rule = BY_CODE[code]
         assert (rule.NAME, rule.SCOPE, rule.SEVERITY) == (name, scope, severity)
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("make 2>&1 | tee log", [["make"], ["tee", "log"]]),
+        ("ls x 1> /dev/null 2>&1 && pip install a", [["ls", "x", ">/dev/null"],
+                                                      ["pip", "install", "a"]]),
+        ("echo hi >&2; ./build &> /tmp/b.log", [["echo", "hi"], ["./build", ">/tmp/b.log"]]),
+        ("sort < in >> out 2>/tmp/err", [["sort", ">>out", ">/tmp/err"]]),
+        ("sleep 1 & wait", [["sleep", "1"], ["wait"]]),
+    ],
+)
+def test_shell_redirections_are_not_words(script: str, expected: list[list[str]]) -> None:
+    from lint.rules._shell import commands
+
+    assert commands(script) == expected
+
+
+@pytest.mark.parametrize(
+    ("script", "packages"),
+    [
+        ("apt-get -t bookworm-backports install -y gcc", ("gcc",)),
+        ("apt-get install -t bookworm-backports -y gcc", ("gcc",)),
+        ("apt-get -o Dpkg::Use-Pty=0 install make", ("make",)),
+        ("apk add --virtual .build-deps gcc", ("gcc",)),
+        ("pip install -r requirements.txt -i https://mirror.example/simple uwsgi", ("uwsgi",)),
+    ],
+)
+def test_shell_installs_skip_option_values(script: str, packages: tuple[str, ...]) -> None:
+    from lint.rules._shell import commands, installs
+
+    assert [i.packages for i in installs(commands(script))] == [packages]

@@ -1,13 +1,16 @@
 """Shared shell reading for rules: split a RUN script into simple commands.
 
 Not a shell: it splits on ``&&``, ``||``, ``;``, ``|``, ``&`` and newlines with POSIX quoting (via
-``shlex``), drops leading ``VAR=value`` assignments and wrappers such as ``sudo``/``env``/``time``,
-and leaves anything it cannot tokenise as one command of raw words. Good enough to recognise
+``shlex``), writes each output redirection as one word ``>path``/``>>path`` (``2> log``,
+``&>log`` and ``1>>log`` alike), drops fd duplications (``2>&1``, ``>&2``) and input redirections,
+drops leading ``VAR=value`` assignments and wrappers such as ``sudo``/``env``/``time``, and leaves
+anything it cannot tokenise as one command of raw words. Good enough to recognise
 ``apt-get install``, ``pip install -r``, ``rm -rf`` and ``chown -R``, which is all rules need.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Iterator
@@ -17,6 +20,10 @@ from lint.dockerfile import Instruction
 
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "|&", "(", ")", "{", "}"})
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# A redirection operator alone (``2>``, ``>>``, ``<``): its target is the next word, or an fd
+# after ``&`` (``2>&1`` lexes as ``2>``, ``&``, ``1``). With the target attached (``>/dev/null``).
+_REDIRECT = re.compile(r"^[0-9]*(>>?|<)$")
+_REDIRECT_WITH_TARGET = re.compile(r"^[0-9]*(>>?|<)[^<>]")
 _WRAPPERS = frozenset({"sudo", "env", "time", "nice", "nohup", "exec", "command", "then", "do",
                        "else", "if", "while", "until", "!"})
 
@@ -37,10 +44,36 @@ def _tokens(script: str) -> list[str]:
 
 def commands(script: str) -> list[list[str]]:
     """Simple commands of a shell script, each as its words."""
+    return [list(words) for words in _commands(script)]
+
+
+# Several rules read the same RUN (and every stage that builds on it): tokenise each script once.
+@functools.lru_cache(maxsize=2048)
+def _commands(script: str) -> tuple[tuple[str, ...], ...]:
     script = script.replace("\\\n", " ")
     result: list[list[str]] = []
     current: list[str] = []
-    for token in _tokens(script):
+    tokens = _tokens(script)
+    skip = 0
+    for i, token in enumerate(tokens):
+        if skip:
+            skip -= 1
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token == "&" and after.startswith(">"):  # `&>file`, `&> file`: not a background job
+            token, after, skip = after, tokens[i + 2] if i + 2 < len(tokens) else "", 1
+        if match := _REDIRECT.match(token):
+            if after == "&":
+                skip += 2  # `>&2`, `2>&1`, `2>&-`
+            elif after and after not in _SEPARATORS:
+                skip += 1
+                if match.group(1) != "<":
+                    current.append(match.group(1) + after)
+            continue
+        if match := _REDIRECT_WITH_TARGET.match(token):
+            if match.group(1) != "<":
+                current.append(token.lstrip("0123456789"))
+            continue
         if token in _SEPARATORS or not token.strip():
             if current:
                 result.append(current)
@@ -59,13 +92,13 @@ def commands(script: str) -> list[list[str]]:
         current.append(token)
     if current:
         result.append(current)
-    cleaned = []
+    cleaned: list[tuple[str, ...]] = []
     for words in result:
         while words and (_ASSIGN.match(words[0]) or words[0] in _WRAPPERS):
             words = words[1:]
         if words and not words[0].startswith("#"):
-            cleaned.append(words)
-    return cleaned
+            cleaned.append(tuple(words))
+    return tuple(cleaned)
 
 
 def run_commands(ins: Instruction) -> list[list[str]]:
@@ -86,6 +119,28 @@ class Install:
     words: tuple[str, ...]
 
 
+# Options that take the next word as their value, before or after the verb
+# (``apt-get -t bookworm-backports install``, ``apk add --virtual .deps``, ``pip install -r f``).
+_APT_VALUES = frozenset({"-t", "--target-release", "--default-release", "-o", "--option", "-c",
+                         "--config-file"})
+_RPM_VALUES = frozenset({"-c", "--config", "--installroot", "--releasever", "--setopt",
+                         "--enablerepo", "--disablerepo", "--repo", "--repoid", "-x", "--exclude"})
+_PIP_VALUES = frozenset({"-r", "--requirement", "-c", "--constraint", "-i", "--index-url",
+                         "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix",
+                         "--root", "--platform", "--python-version", "--implementation", "--abi",
+                         "--only-binary", "--no-binary", "--proxy", "--log", "--cache-dir",
+                         "--trusted-host", "--cert", "--client-cert", "--retries", "--timeout",
+                         "--src", "--upgrade-strategy", "--progress-bar", "--python",
+                         "--exists-action", "--config-settings", "-C", "--report"})
+_VALUE_OPTIONS: dict[str, frozenset[str]] = {
+    "apt-get": _APT_VALUES, "apt": _APT_VALUES, "aptitude": _APT_VALUES,
+    "apk": frozenset({"-t", "--virtual", "-X", "--repository", "-p", "--root", "--arch",
+                      "--cache-dir", "--keys-dir", "--repositories-file"}),
+    "dnf": _RPM_VALUES, "yum": _RPM_VALUES, "microdnf": _RPM_VALUES,
+    "zypper": frozenset({"-R", "--root", "-r", "--repo", "--from"}),
+    "pip": _PIP_VALUES, "pip3": _PIP_VALUES,
+}
+
 _INSTALL_VERBS = {
     "apt-get": ("install",), "apt": ("install",), "aptitude": ("install",),
     "apk": ("add",), "dnf": ("install",), "yum": ("install",), "microdnf": ("install",),
@@ -102,9 +157,21 @@ def installs(cmds: list[list[str]]) -> Iterator[Install]:
         verbs = _INSTALL_VERBS.get(tool)
         if not verbs:
             continue
-        rest = words[1:]
-        verb_at = next((i for i, w in enumerate(rest) if not w.startswith("-")), None)
-        if verb_at is None or rest[verb_at] not in verbs:
+        positional = _positionals(words[1:], _VALUE_OPTIONS.get(tool, frozenset()))
+        if not positional or positional[0] not in verbs:
             continue
-        packages = tuple(w for w in rest[verb_at + 1 :] if not w.startswith("-"))
-        yield Install(tool, packages, tuple(words))
+        yield Install(tool, tuple(positional[1:]), tuple(words))
+
+
+def _positionals(words: list[str], takes_value: frozenset[str]) -> list[str]:
+    """The words that are neither options nor the values of options in ``takes_value``."""
+    out: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = word in takes_value
+        else:
+            out.append(word)
+    return out
