@@ -24,6 +24,7 @@ _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # after ``&`` (``2>&1`` lexes as ``2>``, ``&``, ``1``). With the target attached (``>/dev/null``).
 _REDIRECT = re.compile(r"^[0-9]*(>>?|<)$")
 _REDIRECT_WITH_TARGET = re.compile(r"^[0-9]*(>>?|<)[^<>]")
+_BACKGROUND = frozenset({"&"})
 _WRAPPERS = frozenset({"sudo", "env", "time", "nice", "nohup", "exec", "command", "then", "do",
                        "else", "if", "while", "until", "!"})
 
@@ -60,7 +61,7 @@ def _commands(script: str) -> tuple[tuple[str, ...], ...]:
             skip -= 1
             continue
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if token == "&" and after.startswith(">"):  # `&>file`, `&> file`: not a background job
+        if token in _BACKGROUND and after.startswith(">"):  # `&> file` is no background job
             token, after, skip = after, tokens[i + 2] if i + 2 < len(tokens) else "", 1
         if match := _REDIRECT.match(token):
             if after == "&":
