@@ -1,0 +1,115 @@
+"""End to end with the size step on: ``entrypoint.py`` as a subprocess (the helpers of
+``tests/test_entrypoint_e2e.py``: a real pull_request payload, a shallow checkout, the
+GitHub-shaped server on 127.0.0.1), building on the real engine. The size section reaches the
+comment and the summary, the outputs ``size-report`` and ``size-delta-bytes`` are written, and a
+budget exceeded fails the step with a DC501 SARIF result. Without an engine, lint still reports."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ghserver import GitHubServer
+
+from tests.size.conftest import DOCKER
+from tests.test_entrypoint_e2e import (
+    EXAMPLES,
+    PR,
+    Repo,
+    git,
+    ours,
+    run_action,
+    server,  # noqa: F401 - the fixture
+)
+
+pytestmark = pytest.mark.skipif(not EXAMPLES.is_dir(),
+                                reason="npm @octokit/webhooks-examples is not installed")
+
+
+def blob(name: str, size: int) -> str:
+    return f"RUN head -c {size} /dev/urandom > /{name}\n"
+
+
+def make_repo(tmp: Path, base_df: str, head_df: str) -> Repo:
+    origin = tmp / "origin"
+    (origin / "app").mkdir(parents=True)
+    git(origin, "init", "-q", "-b", "main")
+    (origin / "app" / "Dockerfile").write_text(base_df)
+    (origin / "app" / ".dockerignore").write_text(".git\n")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "base")
+    base = git(origin, "rev-parse", "HEAD")
+    (origin / "app" / "Dockerfile").write_text(head_df)
+    git(origin, "commit", "-q", "-am", "head")
+    head = git(origin, "rev-parse", "HEAD")
+    workspace = tmp / "workspace"
+    git(tmp, "clone", "-q", "--depth=1", f"file://{origin}", str(workspace))
+    return Repo(workspace, base, head)
+
+
+def dc501(sarif_text: str) -> list[tuple[str, int, str]]:
+    results = [r for run in json.loads(sarif_text)["runs"] for r in run["results"]]
+    return [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+             r["locations"][0]["physicalLocation"]["region"]["startLine"], r["message"]["text"])
+            for r in results if r["ruleId"] == "DC501"]
+
+
+@pytest.mark.docker
+def test_size_section_outputs_and_budget(busybox_base: str, tmp_path: Path,
+                                         server: GitHubServer) -> None:  # noqa: F811
+    start = f"FROM {busybox_base}\n" + blob("a", 100_000)
+    repo = make_repo(tmp_path, start + "USER 1000\n", start + blob("b", 200_000) + "USER 1000\n")
+    common: dict[str, Any] = {"size": "true", "docker_command": DOCKER,
+                              "failure_threshold": "none"}
+    # Exactly at the growth budget: passes.
+    run = run_action(tmp_path, repo, server, run_id="1", max_size_increase="200000B", **common)
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.outputs["size-delta-bytes"] == "200000", run.files["dockerfile-review-size.json"]
+    assert run.outputs["size-report"] == "dockerfile-review-size.json"
+    report = json.loads(run.files["dockerfile-review-size.json"])
+    (image,) = report["images"]
+    assert (image["name"], image["status"], image["delta_bytes"]) == (
+        "app/Dockerfile", "compared", 200_000)
+    assert report["builds"] == 2 and report["compared"] is True
+    (comment,) = ours(server)
+    for text in (comment.body, run.summary):
+        assert "### Image size" in text
+        assert "| 🔺 | app/Dockerfile | " in text and " | +195.3 KiB | " in text
+        assert "| 3 | RUN head -c 200000 /dev/urandom &gt; /b (new) | — | 195.3 KiB |" in text
+    assert dc501(run.files["dockerfile-review.sarif"]) == []
+    # One byte under: the step fails, the comment says why, SARIF carries DC501 on line 1.
+    run = run_action(tmp_path, repo, server, run_id="2", max_size_increase="199999B", **common)
+    assert run.code == 1, run.stdout + run.stderr
+    message = ("image app/Dockerfile: growth 195.3 KiB (200,000 bytes) exceeds "
+               "max-size-increase 199999B (199,999 bytes)")
+    assert dc501(run.files["dockerfile-review.sarif"]) == [
+        ("app/Dockerfile", 1, f"Image size budget exceeded: {message}")]
+    (comment,) = ours(server)
+    assert f"> ❌ Budget exceeded: {message}" in comment.body
+    assert f"> ❌ Budget exceeded: {message}" in run.summary
+    assert json.loads(run.files["dockerfile-review-size.json"])["failed"] is True
+
+
+def test_without_an_engine_lint_still_reports(tmp_path: Path,
+                                              server: GitHubServer) -> None:  # noqa: F811
+    if not os.access(DOCKER, os.X_OK):
+        pytest.skip(f"{DOCKER} is not installed")
+    client = tmp_path / "docker-dead-socket"
+    client.write_text(f'#!/bin/sh\nDOCKER_HOST=unix://{tmp_path}/dead.sock exec {DOCKER} "$@"\n')
+    client.chmod(0o755)
+    df = "FROM local/busybox:1\nRUN cd /tmp && echo hi\n"
+    repo = make_repo(tmp_path, "FROM local/busybox:1\n", df)
+    run = run_action(tmp_path, repo, server, size="true", docker_command=str(client))
+    assert run.code == 1, run.stdout + run.stderr  # DL3003 is a warning: lint still counts
+    (comment,) = ours(server)
+    assert "DL3003" in comment.body
+    for text in (comment.body, run.summary):
+        assert "Size analysis was skipped: no Docker engine answered (" in text
+        assert "dead.sock" in text
+    assert run.outputs["size-delta-bytes"] == "0"
+    assert json.loads(run.files["dockerfile-review-size.json"])["skipped"].endswith(
+        "linting still reports")
+    assert PR == 7
