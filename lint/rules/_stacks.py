@@ -6,6 +6,7 @@ import re
 
 from lint.dockerfile import Dockerfile, Stage
 from lint.rules._imageref import parse_ref
+from lint.rules._shell import run_commands
 
 _PY_IMAGES = re.compile(r"^(python|pypy)$|^python\d|^distroless/python|/python\d?$")
 _PY_WORDS = re.compile(
@@ -23,14 +24,26 @@ SERVERS = re.compile(
 
 
 def is_python(dockerfile: Dockerfile, stage: Stage) -> bool:
-    """A Python image: a python base, or pip/python used in RUN/CMD/ENTRYPOINT of its chain."""
+    """A Python image: a python base, or pip/python used in RUN/CMD/ENTRYPOINT of its chain
+    (not Python that only an ``apk add --virtual`` build group installs)."""
     for st in dockerfile.chain(stage):
         if st.parent is None and _PY_IMAGES.search(parse_ref(st.base).path):
             return True
     for ins in dockerfile.chain_instructions(stage):
-        if ins.keyword in ("RUN", "CMD", "ENTRYPOINT") and _PY_WORDS.search(ins.script):
+        if ins.keyword in ("CMD", "ENTRYPOINT") and _PY_WORDS.search(ins.script):
+            return True
+        if ins.keyword == "RUN" and any(
+            _PY_WORDS.search(" ".join(words)) for words in run_commands(ins)
+            if not _build_group(words)
+        ):
             return True
     return False
+
+
+def _build_group(words: list[str]) -> bool:
+    """``apk add --virtual .build-deps … python3``: Python only to build something else (a
+    node-gyp addon), in a group meant to be deleted."""
+    return words[0].rsplit("/", 1)[-1] == "apk" and bool({"--virtual", "-t"} & set(words))
 
 
 def starts_server(dockerfile: Dockerfile, stage: Stage) -> bool:

@@ -5,6 +5,10 @@ Checks that the shipped stage, including the stages it inherits from through
 ``FROM <earlier-stage>``, contains a ``USER`` instruction. An explicit ``USER root`` is
 hadolint's DL3002 and is not repeated here. Bases that already run as a non-root user
 (``gcr.io/distroless/…:nonroot``, ``*:…-nonroot``, ``nginxinc/nginx-unprivileged``) pass.
+So does an image with an ``ENTRYPOINT`` whose chain installs ``gosu`` or ``su-exec``
+(package, download or ``COPY``): that is the official images' step-down pattern, where the
+entrypoint script, which the rule cannot read, starts the service as an unprivileged user
+after root-only setup (volume ownership, secrets).
 
 ## Why is this bad?
 A container runs as root unless the image says otherwise. A process that is compromised as
@@ -34,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.dockerfile import Dockerfile
+from lint.dockerfile import Dockerfile, Instruction
 from lint.finding import Severity
 from lint.rules._base import Hit, RuleContext, shipped
 
@@ -50,6 +54,8 @@ PRECISION = "high"
 # Bases that already set a non-root USER: distroless/Chainguard ``:nonroot`` tags, NGINX's
 # ``nginx-unprivileged``. Their USER is inherited, so the Dockerfile need not repeat it.
 _NONROOT_BASE = re.compile(r":(.*[-_])?nonroot([-_.]|$)|-unprivileged(:|@|$)")
+# A step-down tool named as a package (``su-exec>=0.2``), a path or a COPY source/target.
+_STEP_DOWN = re.compile(r"(^|[\s/'\"=])(gosu|su-exec)([\s'\"=<>~:]|$)")
 
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
@@ -58,5 +64,15 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
         return
     if _NONROOT_BASE.search(dockerfile.chain(stage)[0].base):
         return
-    if not any(i.keyword == "USER" for i in dockerfile.chain_instructions(stage)):
-        yield Hit(stage.line)
+    chain = list(dockerfile.chain_instructions(stage))
+    if any(i.keyword == "USER" for i in chain) or _steps_down(chain):
+        return
+    yield Hit(stage.line)
+
+
+def _steps_down(chain: list[Instruction]) -> bool:
+    """An ENTRYPOINT plus gosu/su-exec put in place by a RUN or COPY/ADD of the chain."""
+    return any(i.keyword == "ENTRYPOINT" for i in chain) and any(
+        i.keyword in ("RUN", "COPY", "ADD") and _STEP_DOWN.search(i.script)
+        for i in chain
+    )

@@ -5,7 +5,8 @@ Reports a ``RUN chown`` or ``RUN chmod`` (recursive or not, paths resolved again
 and ``cd``) whose target was created by an earlier ``COPY``/``ADD`` of the same stage or of a
 stage it inherits from through ``FROM <earlier-stage>``. Directories the RUN makes itself
 (``mkdir -p /app/data && chown app /app/data``, their parents and children) are not
-reported.
+reported, nor are files the same RUN deletes afterwards (``chmod +x setup/run.sh &&
+setup/run.sh && rm -rf setup``): their rewritten copy never reaches a layer.
 
 ## Why is this bad?
 A layer stores every file whose content *or metadata* changed. Changing the owner or mode of a
@@ -84,6 +85,11 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
                     made += [resolve(p, here) for p in positionals(words, frozenset({"-m"}))]
                 if words[0] in ("chown", "chmod") and hit is None and ins.stage == stage.index:
                     hit = _touches(words, here, copies, made)
+                elif words[0] == "rm" and hit is not None:
+                    # Deleted in the same RUN: the rewritten copy never reaches a layer.
+                    gone = [resolve(p, here) for p in positionals(words)]
+                    if any(inside(str(hit["path"]), g) for g in gone):
+                        hit = None
             if hit:
                 yield Hit(ins.line, ins.end_line, args=hit)
 

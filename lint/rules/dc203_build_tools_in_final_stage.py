@@ -8,7 +8,9 @@ versioned, ``gcc-12``), ``make``, ``cmake``, ``build-essential``, ``build-base``
 ``golang``/``go``. Packages removed again (``apt-get purge``,
 ``apk del`` of the package or of its ``--virtual`` group, ``dnf remove``, or the
 ``apt-mark auto … && apt-get purge --auto-remove`` pattern of the official images) are not
-reported. Variables in package lists (``apt-get install $BUILD_DEPS``) are substituted.
+reported; a ``--virtual "$group"`` named by a shell variable counts as removed when the same
+RUN runs ``apk del`` on variables (``apk del $groups``). Variables in package lists
+(``apt-get install $BUILD_DEPS``) are substituted.
 
 ## Why is this bad?
 A compiler in the running container is a gift to an attacker (build an exploit in place) and
@@ -84,6 +86,8 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
             added = []
         for words in (w for w in cmds if w[0] in _MANAGERS and set(w) & _REMOVE):
             gone = set(words[1:])
+            if any(w.startswith("$") for w in gone):  # `apk del $groups`: the RUN's own names
+                gone |= {p.split("@", 1)[1] for p in added if "@$" in p}
             added = [p for p in added if not gone & set(p.split("@"))]
             for pkgs in kept.values():
                 pkgs[:] = [p for p in pkgs if not gone & set(p.split("@"))]

@@ -4,6 +4,8 @@
 Reports the shipped stage of a Python image (a ``python`` base, or ``pip``/``python`` used in its
 RUN/CMD/ENTRYPOINT) when its chain does not set both ``PYTHONDONTWRITEBYTECODE`` and
 ``PYTHONUNBUFFERED`` to a non-empty value with ``ENV``. The message lists what is missing.
+``python3`` that only an ``apk add --virtual`` build group installs (to compile a Node addon,
+then ``apk del``) does not make an image a Python image.
 
 ## Why is this bad?
 ``PYTHONUNBUFFERED`` makes ``print`` and logging reach ``docker logs`` at once instead of when a
