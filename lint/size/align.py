@@ -8,8 +8,11 @@ relying on which instructions leave history (``ARG`` does not, for example).
 Base and head are then matched through their Dockerfiles: a sequence alignment
 (``difflib.SequenceMatcher``) over the normalised instructions, so an inserted instruction is
 one added row instead of shifting every later pairing, as index pairing does
-(container-diff). Within a replaced block, instructions pair up by keyword in order: an edited
-``RUN`` is the same step, changed.
+(container-diff). Within a replaced block, a lone edited instruction pairs with its one
+replacement of the same keyword (an edited ``RUN`` is the same step, changed); in a larger block
+each base instruction pairs, in order, with the most similar head instruction of its keyword
+(``difflib`` ratio of the normalised text at least ``MIN_SIMILARITY``), so a rewritten file does
+not pair an ``apt-get`` layer with an unrelated ``pip`` one. The rest are removed or added.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from lint.dockerfile import Dockerfile, Instruction
 from lint.size.measure import Image
 
 _SPACE = re.compile(r"\s+")
+MIN_SIMILARITY = 0.4
 
 
 @dataclass(frozen=True)
@@ -150,14 +154,25 @@ def _row(b: OwnLayer | None, h: OwnLayer | None) -> Row:
     )
 
 
+def _similarity(a: OwnLayer, b: OwnLayer) -> float:
+    return difflib.SequenceMatcher(None, normalise(a.instruction), normalise(b.instruction),
+                                   autojunk=False).ratio()
+
+
 def _pair_block(base: Sequence[OwnLayer], head: Sequence[OwnLayer]) -> list[Row]:
     rows: list[Row] = []
     used: set[int] = set()
     start = 0
+    lone = len(base) == 1 and len(head) == 1
     for b in base:
-        match = next((k for k in range(start, len(head))
-                      if k not in used and head[k].instruction.keyword == b.instruction.keyword),
-                     None)
+        candidates = [k for k in range(start, len(head))
+                      if k not in used and head[k].instruction.keyword == b.instruction.keyword]
+        if lone:
+            match = candidates[0] if candidates else None
+        else:
+            scored = [(score, -k) for k in candidates
+                      if (score := _similarity(b, head[k])) >= MIN_SIMILARITY]
+            match = -max(scored)[1] if scored else None
         if match is None:
             rows.append(_row(b, None))
             continue
