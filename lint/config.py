@@ -18,10 +18,17 @@ configuration it ends up with; ``tests/test_config.py`` runs both tools on the s
   ``disable-ignore-pragma`` (``HADOLINT_DISABLE_IGNORE_PRAGMA``). Variables are true for
   ``1``, ``y``, ``yes``, ``on``, ``true`` (any case).
 
+Threshold spellings, as the binary takes them: in the file ``error``, ``warning``, ``info``,
+``style``, ``none`` or ``ignore``, exactly (``Warning`` makes hadolint reject the whole file); in
+``HADOLINT_FAILURE_THRESHOLD`` only the four levels, exactly (hadolint silently ignores anything
+else there, ``none`` included, and fails at its default ``info``).
+
 Deliberate differences: a file hadolint cannot use (not a mapping, a list given as a string, an
-unknown level or threshold) makes hadolint fall back to its defaults with a message on stderr;
-here it is a ``ConfigError`` (exit code 2), because silently linting with other settings than
-the user wrote is worse. Our default ``failure-threshold`` is ``warning`` (hadolint's ``info``).
+unknown level or threshold) makes hadolint fall back to its defaults with a message on stderr,
+and a variable it cannot use is silently dropped; here both are a ``ConfigError`` (exit code 2),
+because silently linting with other settings than the user wrote is worse. Our default
+``failure-threshold`` is ``warning`` (hadolint's ``info``). ``none``/``ignore`` never fail here, as
+hadolint's help describes; the 2.15.1 binary ranks them below ``style`` and fails on everything.
 hadolint applies the result to its DL/SC codes itself (it is handed the same file with
 ``--config``, the same environment and the same options); this module applies it to
 everything, DC codes included. See https://github.com/hadolint/hadolint#configure.
@@ -120,13 +127,13 @@ def _env_list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(v for v in env.get(name, "").split(",") if v)
 
 
-def _threshold(value: str, key: str) -> Severity | None:
-    value = value.strip().lower()
-    if value == "ignore":  # hadolint's other spelling of "none"
-        return None
-    if value not in THRESHOLDS:
-        raise ConfigError(f"{key}: {value!r} is not one of {', '.join(THRESHOLDS)}")
-    return None if value == "none" else Severity(value)
+def _threshold(value: str, key: str, allowed: tuple[str, ...] = (*THRESHOLDS, "ignore")
+               ) -> Severity | None:
+    """``value`` exactly as hadolint accepts it in that place (``ignore`` is its other spelling
+    of ``none``)."""
+    if value not in allowed:
+        raise ConfigError(f"{key}: {value!r} is not one of {', '.join(allowed)}")
+    return None if value in ("none", "ignore") else Severity(value)
 
 
 def _truthy(value: str) -> bool:
@@ -190,11 +197,12 @@ def load(
 
     threshold: Severity | None = Severity.WARNING
     if overrides.failure_threshold is not None:
-        threshold = _threshold(overrides.failure_threshold, "failure-threshold")
+        threshold = _threshold(overrides.failure_threshold.strip().lower(), "failure-threshold")
     elif raw.get("failure-threshold") is not None:
         threshold = _threshold(str(raw["failure-threshold"]), "failure-threshold")
     elif env.get("HADOLINT_FAILURE_THRESHOLD"):
-        threshold = _threshold(env["HADOLINT_FAILURE_THRESHOLD"], "HADOLINT_FAILURE_THRESHOLD")
+        threshold = _threshold(env["HADOLINT_FAILURE_THRESHOLD"], "HADOLINT_FAILURE_THRESHOLD",
+                               LEVELS)
 
     def flag(cli: bool | None, key: str, var: str) -> bool:
         file_value = _file_bool(raw[key], key) if raw.get(key) is not None else None
