@@ -61,6 +61,14 @@ CASES: dict[str, tuple[str, set[Pair]]] = {
         "RUN apt-get install -y wget\n",
         {("DL3008", 2), ("DL3015", 2), ("DL3008", 7), ("DL3015", 7)},
     ),
+    "crlf_line_endings": (
+        "FROM debian:12\r\n"
+        "RUN <<EOF\r\n"
+        "apt-get install -y curl\r\n"
+        "EOF\r\n"
+        "RUN apt-get install -y git\r\n",
+        {("DL3008", 2), ("DL3015", 2), ("DL3008", 5), ("DL3015", 5), ("DL3059", 5)},
+    ),
     "copy_heredoc_then_more": (
         "FROM debian:12\n"
         "RUN <<'EOT' bash\n"
@@ -95,7 +103,7 @@ def ours(path: Path) -> set[Pair]:
 def test_heredoc_file_gets_hadolints_real_findings(tmp_path: Path, name: str) -> None:
     text, expected = CASES[name]
     path = tmp_path / "Dockerfile"
-    path.write_text(text)
+    path.write_bytes(text.encode())
     assert [item["code"] for item in hadolint_alone(path)] == ["DL1000"]
     assert ours(path) == expected
 

@@ -8,6 +8,7 @@ must do with DL3008 and with DC203."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def hadolint_alone(directory: Path, *args: str) -> set[Pair]:
 def ours(directory: Path, overrides: Overrides | None = None) -> LintResult:
     overrides = overrides or Overrides()
     result = lint_files([Found("Dockerfile", directory / "Dockerfile")],
-                        load(directory, {}, overrides),
+                        load(directory, os.environ, overrides),
                         LintOptions(overrides=overrides, hadolint_all_stages=True))
     assert result.errors == []
     return result
@@ -110,13 +111,20 @@ def test_pragma_above_from_and_global_anywhere(tmp_path: Path) -> None:
     assert not any(code == "DC203" for code, _ in dc)
 
 
-def test_disable_ignore_pragma(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["option", "variable", "file"])
+def test_disable_ignore_pragma(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+                               ) -> None:
     (tmp_path / "Dockerfile").write_text(
         f"FROM debian:12\n# hadolint ignore=DL3008,DC203\n{RUN}USER app\n"
         "# hadolint global ignore=DL3015,DC301\n"
     )
-    theirs = hadolint_alone(tmp_path, "--disable-ignore-pragma")
-    mine, dc = split(ours(tmp_path, Overrides(disable_ignore_pragma=True)))
+    overrides = Overrides(disable_ignore_pragma=True) if how == "option" else Overrides()
+    if how == "variable":
+        monkeypatch.setenv("HADOLINT_DISABLE_IGNORE_PRAGMA", "true")
+    if how == "file":
+        (tmp_path / ".hadolint.yaml").write_text("disable-ignore-pragma: true\n")
+    theirs = hadolint_alone(tmp_path, *(["--disable-ignore-pragma"] if how == "option" else []))
+    mine, dc = split(ours(tmp_path, overrides))
     assert mine == theirs
     assert {("DL3008", 3), ("DL3015", 3)} <= theirs
     assert {("DC203", 3), ("DC301", 1)} <= dc
