@@ -176,8 +176,9 @@ ENV_CASES: dict[str, tuple[str | None, dict[str, str], set[str], dict[str, str]]
         set(), {"DC301": "error", "DC103": "info"},
     ),
     "override_from_env_only": (
-        None, {"HADOLINT_OVERRIDE_WARNING": "DL3015,DC402", "HADOLINT_OVERRIDE_STYLE": "DL3000"},
-        set(), {"DC402": "warning"},
+        None, {"HADOLINT_OVERRIDE_WARNING": "DL3015,DC402", "HADOLINT_OVERRIDE_STYLE": "DL3000",
+               "HADOLINT_OVERRIDE_ERROR": "DL3059,DC201"},
+        set(), {"DC402": "warning", "DC201": "error"},
     ),
 }
 
