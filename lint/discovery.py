@@ -4,7 +4,8 @@ Names (case-insensitive): ``Dockerfile``, ``Dockerfile.*``, ``*.Dockerfile``, ``
 ``Containerfile.*``, ``*.Containerfile``. Never ignore files (``.dockerignore``,
 ``Dockerfile.dockerignore``), docs, templates or source files (``dockerfile.go``). ``.git``,
 ``node_modules``, virtualenvs and tool caches are skipped. Symlinks are never followed out of the
-root; a symlinked directory is not entered at all. A file named explicitly is linted whatever
+root; a symlinked directory is not entered at all; a file reached both directly and through a
+symlink is listed once, under its own path. A file named explicitly is linted whatever
 its name (as hadolint does), but still must stay inside the root.
 """
 
@@ -122,14 +123,15 @@ def discover(
     """Dockerfiles under ``paths`` (files or directories), relative to ``root``."""
     root = root.resolve()
     result = Discovery()
-    seen: set[Path] = set()
+    seen: dict[Path, int] = {}
 
     def add(disk: Path, explicit: bool) -> None:
         if not _inside(root, disk):
             result.notes.append(f"skipped {disk}: it leads outside {root}")
             return
         real = disk.resolve()
-        if real in seen:
+        if real in seen and not (result.files[seen[real]].disk.is_symlink()
+                                 and not disk.is_symlink()):
             return
         try:
             rel = disk.absolute().relative_to(root).as_posix()
@@ -141,7 +143,11 @@ def discover(
                 return
         if exclude and glob_match(rel, exclude):
             return
-        seen.add(real)
+        if real in seen:
+            # A file and a symlink to it inside the root: one entry, under the file's own path.
+            result.files[seen[real]] = Found(rel, disk)
+            return
+        seen[real] = len(result.files)
         result.files.append(Found(rel, disk))
 
     for raw in paths or ["."]:
