@@ -12,7 +12,7 @@ Edge policy (one per edge, each tested in ``tests/test_parser.py``):
 * Invalid UTF-8 or a NUL byte (binary content): ``DockerfileError`` (kind ``encoding`` or
   ``binary``); the file becomes one DC001 finding and no rule runs on it.
 * Empty or comment-only file: ``DockerfileError`` (kind ``empty``).
-* A line longer than BuildKit's 65,535-character limit: ``DockerfileError`` (``too-long``),
+* A line longer than BuildKit's 65,535-byte limit: ``DockerfileError`` (``too-long``),
   because ``docker build`` rejects it too.
 * No ``FROM``: ``DockerfileError`` (``no-from``).
 * Unknown instruction (``FOO bar``): parsed and kept with its keyword; the engine reports it as a
@@ -22,8 +22,10 @@ Edge policy (one per edge, each tested in ``tests/test_parser.py``):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import dockerfile as _bk
 
@@ -57,7 +59,8 @@ class DockerfileError(Exception):
 
 @dataclass(frozen=True)
 class Heredoc:
-    """One ``<<NAME`` body of an instruction."""
+    """One ``<<NAME`` body of an instruction, as BuildKit uses it (leading tabs already stripped
+    for ``<<-NAME``)."""
 
     name: str
     content: str
@@ -160,6 +163,13 @@ class Dockerfile:
     global_args: tuple[Instruction, ...]
     directives: Mapping[str, str]
     pragmas: Pragmas
+    #: memo of ``variables`` (not part of the value)
+    _env_steps: dict[int, tuple[list[int], list[Instruction]]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _env_cursor: dict[int, tuple[int, dict[str, str]]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @property
     def lines(self) -> list[str]:
@@ -199,26 +209,47 @@ class Dockerfile:
 
     def variables(self, stage: Stage, before_line: int | None = None) -> dict[str, str]:
         """ARG defaults and ENV values in effect in ``stage`` (through its chain) before
-        ``before_line`` (all of the stage when ``None``). Values are already expanded."""
-        global_defaults: dict[str, str] = {}
-        for ins in self.global_args:
-            for name, value in _arg_pairs(ins):
-                if value is not None:
-                    global_defaults[name] = expand(value, global_defaults)
-        env: dict[str, str] = {}
-        for ins in self.chain_instructions(stage):
-            if before_line is not None and ins.line >= before_line:
-                break
+        ``before_line`` (all of the stage when ``None``). Values are already expanded.
+
+        Rules ask this once per instruction, so the replay is incremental: a cursor per stage
+        continues from the previous answer when lines only grow (linear over a whole file, not
+        quadratic; a 5 MB file has hundreds of thousands of instructions)."""
+        memo = self._env_steps.get(stage.index)
+        if memo is None:
+            steps = [i for i in self.chain_instructions(stage) if i.keyword in ("ARG", "ENV")]
+            memo = self._env_steps[stage.index] = ([i.line for i in steps], steps)
+        lines, steps = memo
+        # Chain instructions come in increasing line order (a parent stage is always earlier).
+        count = len(steps) if before_line is None else bisect_left(lines, before_line)
+        pos, env = self._env_cursor.get(stage.index, (0, {}))
+        if pos > count:
+            pos, env = 0, {}
+        defaults = self._global_defaults
+        for ins in steps[pos:count]:
+            # Every value of one instruction sees the variables as they were before it
+            # (``ENV a=2 b=$a`` gives b the earlier a), as documented in
+            # https://docs.docker.com/reference/dockerfile/#environment-replacement
+            assigned: list[tuple[str, str]] = []
             if ins.keyword == "ARG":
                 for name, value in _arg_pairs(ins):
                     if value is not None:
-                        env[name] = expand(value, env)
-                    elif name in global_defaults and name not in env:
-                        env[name] = global_defaults[name]
-            elif ins.keyword == "ENV":
-                for name, value in _pairs(ins.args):
-                    env[name] = expand(_unquote(value), env)
-        return env
+                        assigned.append((name, expand(value, env)))
+                    elif name in defaults and name not in env:
+                        assigned.append((name, defaults[name]))
+            else:
+                assigned = [(name, expand(_unquote(v), env)) for name, v in _pairs(ins.args)]
+            env.update(assigned)
+        self._env_cursor[stage.index] = (count, env)
+        return dict(env)
+
+    @cached_property
+    def _global_defaults(self) -> dict[str, str]:
+        defaults: dict[str, str] = {}
+        for ins in self.global_args:
+            for name, value in _arg_pairs(ins):
+                if value is not None:
+                    defaults[name] = expand(value, defaults)
+        return defaults
 
     def expand(self, text: str, stage: Stage, line: int | None = None) -> str:
         """Substitute ``$VAR``/``${VAR}`` forms with what ``variables`` knows; unknown ones stay."""
@@ -331,10 +362,11 @@ def parse(path: str, data: bytes | str) -> Dockerfile:
     """Parse one Dockerfile. Raises ``DockerfileError`` under the edge policy above."""
     text = decode(data) if isinstance(data, bytes) else decode(data.encode("utf-8"))
     for number, raw in enumerate(text.split("\n"), start=1):
-        if len(raw) > MAX_LINE:
+        # BuildKit's limit is in bytes (its line scanner's buffer), not characters.
+        if len(raw) * 4 > MAX_LINE and (size := len(raw.encode("utf-8"))) > MAX_LINE:
             raise DockerfileError(
                 "too-long",
-                f"line {number} is {len(raw):,} characters, over BuildKit's {MAX_LINE:,} limit",
+                f"line {number} is {size:,} bytes, over BuildKit's {MAX_LINE:,}-byte limit",
                 number,
             )
     if not any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.split("\n")):
@@ -352,8 +384,12 @@ def _instruction(cmd: object) -> Instruction:
     for raw in getattr(cmd, "flags", ()):
         name, _, value = raw.lstrip("-").partition("=")
         flags.append((name.lower(), value))
+    original = str(getattr(cmd, "original", ""))
+    first_line = original.split("\n", 1)[0]
     heredocs = tuple(
-        Heredoc(h.name, h.content, h.file_descriptor) for h in getattr(cmd, "heredocs", ())
+        Heredoc(h.name, _chomp(h.content) if _chomped(first_line, h.name) else h.content,
+                h.file_descriptor)
+        for h in getattr(cmd, "heredocs", ())
     )
     value = tuple(getattr(cmd, "value", ()))
     if value == ("",):
@@ -364,11 +400,24 @@ def _instruction(cmd: object) -> Instruction:
         args=value,
         line=int(getattr(cmd, "start_line", 1)),
         end_line=int(getattr(cmd, "end_line", 1)),
-        original=str(getattr(cmd, "original", "")),
+        original=original,
         flags=tuple(flags),
         json_form=bool(getattr(cmd, "json", False)),
         heredocs=heredocs,
     )
+
+
+def _chomped(first_line: str, name: str) -> bool:
+    """Was heredoc ``name`` opened with ``<<-`` (BuildKit's word pattern ``^(\\d*)<<(-?)(.+)$``,
+    the name optionally quoted)?"""
+    pattern = r"(?:^|\s)\d*<<-([\"']?)" + re.escape(name) + r"\1(?=\s|$)"
+    return re.search(pattern, first_line) is not None
+
+
+def _chomp(content: str) -> str:
+    """``<<-``: BuildKit strips leading tabs from every body line before using it
+    (``parser.ChompHeredocContent``), as a shell does."""
+    return re.sub(r"(?m)^\t+", "", content)
 
 
 def _assemble(path: str, text: str, instructions: tuple[Instruction, ...]) -> Dockerfile:
