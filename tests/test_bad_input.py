@@ -1,0 +1,143 @@
+"""Bad input next to a normal Dockerfile, through the CLI and ``lint.run``: each bad file gets one
+clear finding, the normal file keeps every finding (hadolint's and ours), no traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lint.config import Overrides, load
+from lint.discovery import discover
+from lint.run import MAX_FILE_SIZE, LintOptions, lint_files
+
+REPO = Path(__file__).resolve().parent.parent
+
+NORMAL = (
+    "FROM debian\n"                                        # 1
+    "RUN apt-get update && apt-get install -y curl\n"      # 2
+    "COPY . /app\n"                                        # 3
+    "RUN cd /app && make\n"                                # 4
+)
+NORMAL_FINDINGS = [
+    ("DC101", 1), ("DC201", 1), ("DC301", 1), ("DC304", 1), ("DL3006", 1), ("DL3008", 2),
+    ("DL3009", 2), ("DL3015", 2), ("DC303", 3), ("DL3003", 4),
+]
+FIVE_MB = 5_000_000
+
+
+def _many_short_instructions() -> str:
+    """About 5 MB of short instructions (LABEL/EXPOSE/WORKDIR), starting with a FROM."""
+    parts = ["FROM alpine:3.20\n"]
+    size = len(parts[0])
+    i = 0
+    while size < FIVE_MB:
+        line = (f"LABEL k{i}=v\n", f"EXPOSE {1024 + i % 60000}\n", f"WORKDIR /w{i}\n")[i % 3]
+        parts.append(line)
+        size += len(line)
+        i += 1
+    return "".join(parts)
+
+
+@pytest.fixture(scope="module")
+def bad_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("bad-input")
+    (root / "Dockerfile").write_text(NORMAL, encoding="utf-8")
+    (root / "binary.Dockerfile").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)
+    (root / "latin1.Dockerfile").write_bytes(b'FROM alpine:3.20\nLABEL maintainer="Jos\xe9"\n')
+    (root / "empty.Dockerfile").write_bytes(b"")
+    (root / "hugeline.Dockerfile").write_text(
+        "FROM alpine:3.20\nRUN echo " + "x" * FIVE_MB + "\n", encoding="utf-8")
+    (root / "many.Dockerfile").write_text(_many_short_instructions(), encoding="utf-8")
+    return root
+
+
+def _by_file(findings: list[dict[str, object]]) -> dict[str, list[tuple[object, ...]]]:
+    out: dict[str, list[tuple[object, ...]]] = {}
+    for f in findings:
+        out.setdefault(str(f["path"]), []).append((f["code"], f["line"]))
+    return {path: sorted(v, key=lambda t: (t[1], t[0])) for path, v in out.items()}  # type: ignore[arg-type]
+
+
+def test_cli_reports_every_file_once_and_the_normal_file_in_full(bad_repo: Path) -> None:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "lint", "--format", "json", "."], cwd=bad_repo, env=env,
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr == ""
+    # Warnings and errors reach the default threshold; nothing failed in the tool itself.
+    assert proc.returncode == 1
+    findings = json.loads(proc.stdout)
+    by_file = _by_file(findings)
+    assert by_file == {
+        "Dockerfile": sorted(NORMAL_FINDINGS, key=lambda t: (t[1], t[0])),
+        "binary.Dockerfile": [("DC001", 1)],
+        "empty.Dockerfile": [("DC001", 1)],
+        "hugeline.Dockerfile": [("DC001", 2)],
+        "latin1.Dockerfile": [("DC001", 2)],
+        # Over the cap: hadolint is skipped (DC002), our rules still judge the file.
+        "many.Dockerfile": [("DC002", 1), ("DC101", 1), ("DC301", 1), ("DC304", 1),
+                            ("DC401", 1)],
+    }
+    messages = {(f["path"], f["code"]): f["message"] for f in findings}
+    assert messages[("binary.Dockerfile", "DC001")] == (
+        "binary content (NUL bytes): not a Dockerfile")
+    assert messages[("empty.Dockerfile", "DC001")] == (
+        "no instructions (empty or comment-only file)")
+    assert messages[("hugeline.Dockerfile", "DC001")] == (
+        "line 2 is 5,000,009 bytes, over BuildKit's 65,535-byte limit")
+    assert messages[("latin1.Dockerfile", "DC001")] == "invalid UTF-8 at byte 38 (line 2)"
+    size = (bad_repo / "many.Dockerfile").stat().st_size
+    assert messages[("many.Dockerfile", "DC002")] == (
+        f"File is {size:,} bytes, over the 1,000,000-byte cap: hadolint was not run on it")
+    assert {f["severity"] for f in findings if f["code"] == "DC001"} == {"error"}
+    assert {f["source"] for f in findings if f["code"].startswith("DL")} == {"hadolint"}
+
+
+def _lint(root: Path, max_file_size: int = MAX_FILE_SIZE) -> list[tuple[str, str, int]]:
+    found = discover(["."], root)
+    config = load(root, {}, Overrides())
+    result = lint_files(found.files, config, LintOptions(max_file_size=max_file_size))
+    assert result.errors == []
+    return sorted((f.path, f.code, f.line) for f in result.findings)
+
+
+def test_size_cap_skips_hadolint_but_not_our_rules(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(NORMAL, encoding="utf-8")
+    size = len(NORMAL.encode())
+    under = _lint(tmp_path, max_file_size=size)
+    assert under == sorted(("Dockerfile", code, line) for code, line in NORMAL_FINDINGS)
+    over = _lint(tmp_path, max_file_size=size - 1)
+    assert over == sorted(
+        [("Dockerfile", "DC002", 1)]
+        + [("Dockerfile", code, line) for code, line in NORMAL_FINDINGS
+           if code.startswith("DC")]
+    )
+
+
+def test_unparsable_file_over_the_cap_gets_only_dc001(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_bytes(b"\x00" * 2000)
+    (tmp_path / "b.Dockerfile").write_text("FROM alpine:3.20\nRUN <<EOF\n" + "x\n" * 1000)
+    assert _lint(tmp_path, max_file_size=1000) == [
+        ("Dockerfile", "DC001", 1), ("b.Dockerfile", "DC001", 1)]
+
+
+def test_syntax_error_is_one_finding_and_the_next_file_keeps_its_own(tmp_path: Path) -> None:
+    # Our parser rejects an unterminated heredoc; hadolint's DL1000 says the same and is merged
+    # away, so the file has one finding and the next file keeps its own.
+    (tmp_path / "a.Dockerfile").write_text("FROM alpine:3.20\nRUN <<EOF\necho\n")
+    (tmp_path / "b.Dockerfile").write_text("FROM alpine:3.20\nUSER 10001\nRUN cd /x\n")
+    (tmp_path / ".dockerignore").write_text(".git\n")
+    assert _lint(tmp_path) == [
+        ("a.Dockerfile", "DC001", 1),
+        ("b.Dockerfile", "DC301", 1),
+        ("b.Dockerfile", "DL3003", 3),
+        ("b.Dockerfile", "SC2164", 3),
+    ]
