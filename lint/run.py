@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,18 +63,23 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
     ours: dict[str, list[Finding]] = {}
     jobs: list[hadolint.Job] = []
     line_maps: dict[str, list[int]] = {}
+    # Read and parse everything first, so hadolint can start while our rules run.
+    parsed_files: list[tuple[Found, Dockerfile | Finding, list[Finding]]] = []
+    file_errors: dict[int, str] = {}
     tmp = tempfile.TemporaryDirectory(prefix="dockerfile-review-")
+    pool = ThreadPoolExecutor(max_workers=1)
     try:
         for index, item in enumerate(found):
             try:
                 data = item.disk.read_bytes()
             except OSError as exc:
-                result.errors.append(f"cannot read {item.path}: {exc.strerror or exc}")
+                file_errors[index] = f"cannot read {item.path}: {exc.strerror or exc}"
                 continue
             parsed = engine.parse_or_finding(item.path, data)
             findings: list[Finding] = []
             hadolint_ok = len(data) <= options.max_file_size
-            if not hadolint_ok:
+            if not hadolint_ok and not isinstance(parsed, Finding):
+                # An unparsable file gets its one DC001; DC002 would only add noise to it.
                 findings.append(engine.too_large(item.path, len(data), options.max_file_size))
             if isinstance(parsed, Finding):
                 findings.append(parsed)
@@ -81,7 +87,29 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
                 hadolint_ok = hadolint_ok and not parsed.message.startswith(
                     ("binary", "invalid UTF-8")
                 )
-            else:
+            parsed_files.append((item, parsed, findings))
+            if hadolint_ok and options.run_hadolint:
+                disk = str(item.disk.absolute())
+                if not isinstance(parsed, Finding):
+                    rewritten = heredoc.for_hadolint(parsed)
+                    if rewritten is not None:
+                        copy = Path(tmp.name) / f"{index}.Dockerfile"
+                        copy.write_text(rewritten[0], encoding="utf-8")
+                        disk = str(copy)
+                        line_maps[item.path] = rewritten[1]
+                jobs.append(hadolint.Job(item.path, disk))
+        pending = pool.submit(
+            hadolint.run, jobs, hadolint_args(options.overrides, config),
+            binary=options.hadolint_bin, processes=options.processes, cwd=config.directory,
+        ) if jobs else None
+        done = 0
+        for index, item in enumerate(found):
+            if index in file_errors:
+                result.errors.append(file_errors[index])
+                continue
+            item, parsed, findings = parsed_files[done]
+            done += 1
+            if not isinstance(parsed, Finding):
                 ctx = context_io.load(
                     item.disk, options.context, options.target, options.pin_exempt,
                     config.trusted_registries,
@@ -93,23 +121,10 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
                 except engine.RuleCrash as exc:
                     result.errors.append(str(exc))
             ours[item.path] = findings
-            if hadolint_ok and options.run_hadolint:
-                disk = str(item.disk.absolute())
-                if not isinstance(parsed, Finding):
-                    rewritten = heredoc.for_hadolint(parsed)
-                    if rewritten is not None:
-                        copy = Path(tmp.name) / f"{index}.Dockerfile"
-                        copy.write_text(rewritten[0], encoding="utf-8")
-                        disk = str(copy)
-                        line_maps[item.path] = rewritten[1]
-                jobs.append(hadolint.Job(item.path, disk))
         theirs: dict[str, list[Finding]] = {}
-        if jobs:
+        if pending is not None:
             try:
-                found_h, failed = hadolint.run(
-                    jobs, hadolint_args(options.overrides, config), binary=options.hadolint_bin,
-                    processes=options.processes, cwd=config.directory,
-                )
+                found_h, failed = pending.result()
             except hadolint.HadolintError as exc:
                 result.errors.append(str(exc))
                 found_h, failed = [], []
@@ -121,6 +136,7 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
                     f = f.with_(line=lmap[f.line - 1], end_line=lmap[f.line - 1])
                 theirs.setdefault(f.path, []).append(f)
     finally:
+        pool.shutdown(wait=True)  # hadolint may still read the rewritten copies
         tmp.cleanup()
     combined: list[Finding] = []
     for path in result.files:
