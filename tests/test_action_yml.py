@@ -61,14 +61,14 @@ def env_name(name: str) -> str:
 def inputs_read_by(paths: list[Path]) -> dict[str, str | None]:
     """Input names the code reads, each with the literal default it passes (or None).
 
-    A read is a call whose first argument is a name (the environment mapping) and whose second
+    A read is a call whose first argument is ``env`` (the environment mapping) and whose second
     is a literal input name, or an f-string ``"override-{level}"`` (expanded over LEVELS)."""
     found: dict[str, str | None] = {}
     for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and len(node.args) >= 2
-                    and isinstance(node.args[0], ast.Name)):
+                    and isinstance(node.args[0], ast.Name) and node.args[0].id == "env"):
                 continue
             arg = node.args[1]
             default: str | None = None
