@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from lint.config import Config
 from lint.dockerfile import Dockerfile, DockerfileError, parse
 from lint.finding import SOURCE_OURS, Finding, Severity
-from lint.rules import BY_CODE, RULES, Hit, Rule, RuleContext
+from lint.rules import BY_CODE, RULES, Hit, Rule, RuleContext, _shell
 from lint.rules import dc001_unparsable as DC001
 from lint.rules import dc002_file_too_large as DC002
 
@@ -54,12 +54,15 @@ def analyze(
 ) -> list[Finding]:
     """Run every rule over one parsed Dockerfile."""
     out: list[Finding] = []
-    for rule in rules:
-        try:
-            hits = list(rule.check(dockerfile, context))
-        except Exception as exc:  # a rule bug must not hide the other rules' findings
-            raise RuleCrash(f"{rule.CODE} crashed on {dockerfile.path}: {exc!r}") from exc
-        out += [stamp(rule, hit, dockerfile.path) for hit in hits]
+    try:
+        for rule in rules:
+            try:
+                hits = list(rule.check(dockerfile, context))
+            except Exception as exc:  # a rule bug must not hide the other rules' findings
+                raise RuleCrash(f"{rule.CODE} crashed on {dockerfile.path}: {exc!r}") from exc
+            out += [stamp(rule, hit, dockerfile.path) for hit in hits]
+    finally:
+        _shell.forget()
     return out
 
 
@@ -91,14 +94,17 @@ def apply_config(
 
 
 def merge_hadolint(ours: list[Finding], theirs: list[Finding]) -> list[Finding]:
-    """Combine our findings with hadolint's for one file. When our parser already rejected the
-    whole file (DC001 without any other DC finding), hadolint's DL1000 says the same thing and is
-    dropped."""
+    """Combine our findings with hadolint's for one file. hadolint's DL1000 (parse error) is
+    dropped where our DC001 already says the same thing: when our parser rejected the whole file
+    (DC001 without any other DC finding), or on a line where DC001 reports (an unknown
+    instruction)."""
     whole_file_error = any(f.code == DC001.CODE for f in ours) and all(
         f.code in (DC001.CODE, DC002.CODE) for f in ours
     )
-    if whole_file_error:
-        theirs = [f for f in theirs if f.code != "DL1000"]
+    dc001_lines = {f.line for f in ours if f.code == DC001.CODE}
+    if whole_file_error or dc001_lines:
+        theirs = [f for f in theirs
+                  if f.code != "DL1000" or not (whole_file_error or f.line in dc001_lines)]
     return ours + theirs
 
 

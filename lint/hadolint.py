@@ -120,6 +120,20 @@ def _to_findings(items: list[dict[str, object]], jobs: Sequence[Job]) -> list[Fi
     return out
 
 
+# Each hadolint process holds about 38 MB (bench/RESULTS.md): four keep the whole process tree
+# under 250 MB on any machine, and beyond four the batches are too small to gain much.
+MAX_PROCESSES = 4
+
+
+def default_processes() -> int:
+    """One hadolint process per usable core, at most ``MAX_PROCESSES``."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, MAX_PROCESSES))
+
+
 def run(jobs: Sequence[Job], args: Sequence[str] = (), *, binary: str | None = None,
         processes: int | None = None, timeout: float = 300.0,
         cwd: str | None = None) -> tuple[list[Finding], list[str]]:
@@ -130,7 +144,7 @@ def run(jobs: Sequence[Job], args: Sequence[str] = (), *, binary: str | None = N
     if not jobs:
         return [], []
     exe = find_binary(binary)
-    cores = processes or os.cpu_count() or 1
+    cores = processes or default_processes()
     batches = _batches(jobs, cores)
     rts = len(batches) > 1
 

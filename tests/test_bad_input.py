@@ -141,3 +141,10 @@ def test_syntax_error_is_one_finding_and_the_next_file_keeps_its_own(tmp_path: P
         ("b.Dockerfile", "DL3003", 3),
         ("b.Dockerfile", "SC2164", 3),
     ]
+
+
+def test_unknown_instruction_is_one_finding_not_two(tmp_path: Path) -> None:
+    # hadolint reports DL1000 on the same line; DC001 already says it, so only DC001 stays.
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nCOPPY a /a\nUSER 10001\n")
+    (tmp_path / ".dockerignore").write_text(".git\n")
+    assert _lint(tmp_path) == [("Dockerfile", "DC001", 2), ("Dockerfile", "DC301", 1)]

@@ -121,11 +121,11 @@ def test_one_process_per_batch_never_per_file(tmp_path: Path, processes: int) ->
     }
 
 
-def test_lint_files_uses_at_most_one_process_per_core(tmp_path: Path) -> None:
+def test_lint_files_uses_one_process_per_core_up_to_the_cap(tmp_path: Path) -> None:
     files = [write(tmp_path, f"s{i}/Dockerfile", APT) for i in range(9)]
     log = tmp_path / "calls.log"
     result = ours(tmp_path, files, hadolint_bin=wrapper(tmp_path, log))
-    assert len(calls(log)) == min(os.cpu_count() or 1, 9)
+    assert len(calls(log)) == min(len(os.sched_getaffinity(0)), hadolint.MAX_PROCESSES, 9)
     for i in range(9):
         assert pairs(result.findings, f"s{i}/Dockerfile") == APT_FINDINGS
 

@@ -48,8 +48,11 @@ def commands(script: str) -> list[list[str]]:
     return [list(words) for words in _commands(script)]
 
 
-# Several rules read the same RUN (and every stage that builds on it): tokenise each script once.
-@functools.lru_cache(maxsize=2048)
+# Several rules read the same RUN (and every stage that builds on it): tokenise each script once
+# per file. Each rule scans every RUN in order, so a bounded LRU would miss on every call once a
+# file has more RUNs than it holds; the memo is unbounded and ``forget`` empties it after each
+# file (engine.analyze).
+@functools.cache
 def _commands(script: str) -> tuple[tuple[str, ...], ...]:
     script = script.replace("\\\n", " ")
     result: list[list[str]] = []
@@ -100,6 +103,11 @@ def _commands(script: str) -> tuple[tuple[str, ...], ...]:
         if words and not words[0].startswith("#"):
             cleaned.append(tuple(words))
     return tuple(cleaned)
+
+
+def forget() -> None:
+    """Drop the per-file memo of tokenised scripts."""
+    _commands.cache_clear()
 
 
 def run_commands(ins: Instruction) -> list[list[str]]:
