@@ -83,3 +83,13 @@ def test_every_rule_with_a_check_has_three_bad_and_three_good_fixtures() -> None
         bad = [n for n in names if n.startswith("bad_")]
         good = [n for n in names if n.startswith("good_")]
         assert len(bad) >= 3 and len(good) >= 3, f"{code}: {len(bad)} bad, {len(good)} good"
+
+
+@pytest.mark.parametrize("code", sorted(set(BY_CODE) - {"DC001", "DC002", "DC501"}))
+def test_every_rule_has_a_multi_stage_a_pragma_and_a_variable_fixture(code: str) -> None:
+    texts = [_dockerfile_of(p).read_text(encoding="utf-8") for p in fixtures()
+             if p.parent.name == code]
+    assert any(len(re.findall(r"(?im)^\s*FROM\s", t)) > 1 for t in texts), "multi-stage"
+    assert any(re.search(rf"(?im)^#\s*hadolint\s+(global\s+)?ignore=.*{code}", t)
+               for t in texts), "pragma"
+    assert any(re.search(r"\$\{?[A-Za-z_]", t) for t in texts), "ARG/ENV substitution"
