@@ -18,18 +18,21 @@ its text carries build-arg values and is never shown.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import posixpath
 import tarfile
 import zlib
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
-from typing import IO, Any
+from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import IO, Any, Protocol
 
 GZIP_LEVEL = 6
 _CHUNK = 1 << 20
+_BUFSIZE = 64 << 10  # tarfile's stream buffer: each header read copies what is left of it
+_SMALL = 1 << 20  # members up to this size are kept whole (manifest, configs, tiny layers)
 _WHITEOUT = ".wh."
 _OPAQUE = ".wh..wh..opq"
 _KEYWORDS = frozenset({
@@ -92,21 +95,25 @@ def keyword_of(created_by: str) -> str:
     return ""
 
 
-def scan_layer(fileobj: IO[bytes], diff_id: str, blob: str) -> Layer:
-    """Read one layer tar's headers (the file contents are skipped)."""
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def scan_layer(fileobj: _Readable, diff_id: str, blob: str) -> Layer:
+    """Read one layer tar's headers from a stream (the file contents are skipped)."""
     size = 0
     files: dict[str, int] = {}
     deleted: list[str] = []
     opaque: list[str] = []
     head = fileobj.read(4)
-    fileobj.seek(0)
     if head[:2] == b"\x1f\x8b":
-        mode = "r:gz"
+        mode = "r|gz"
     elif head == b"\x28\xb5\x2f\xfd":
         raise MeasureError(f"layer {blob} is zstd-compressed, which this reader does not handle")
     else:
-        mode = "r:"
-    with tarfile.open(fileobj=fileobj, mode=mode) as tar:  # type: ignore[call-overload]
+        mode = "r|"
+    with tarfile.open(fileobj=_Prefixed(head, fileobj), mode=mode,  # type: ignore[call-overload]
+                      bufsize=_BUFSIZE) as tar:
         for member in tar:
             raw = member.name[2:] if member.name.startswith("./") else member.name
             path = posixpath.normpath(raw).lstrip("/")
@@ -130,32 +137,121 @@ def scan_layer(fileobj: IO[bytes], diff_id: str, blob: str) -> Layer:
     return Layer(diff_id, size, tuple(files.items()), tuple(deleted), tuple(opaque), blob)
 
 
-class Archive:
-    """An open ``docker save`` archive holding one or more tagged images."""
+class _Prefixed:
+    """A stream with the bytes already read from it put back in front."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, head: bytes, rest: _Readable) -> None:
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return self._rest.read(size)
+        if size < 0:
+            data, self._head = self._head + self._rest.read(), b""
+            return data
+        data, self._head = self._head[:size], self._head[size:]
+        return data + self._rest.read(size - len(data)) if size > len(data) else data
+
+
+class _Tee:
+    """A blob read once: its bytes hashed and kept (for the gzip estimate) as they pass."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.digest = hashlib.sha256()
+        self.chunks: list[bytes] = []
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self.digest.update(data)
+        self.chunks.append(data)
+        return data
+
+    def drain(self) -> None:
+        while self.read(_CHUNK):
+            pass
+
+
+class Archive:
+    """A ``docker save`` archive of one or more tagged images, read once as a stream.
+
+    The outer tar is read in order as the engine writes it; each layer tar's headers are read
+    as its bytes pass. Manifest and configs come last in the legacy format, so which layer a
+    blob is becomes known only at the end: each uncompressed blob is hashed on the way (its
+    digest is its diff ID) and its bytes are kept for the gzip estimate only when that diff ID
+    is in ``needed`` (``None``: every layer), gzipped on worker threads while reading goes on.
+    """
+
+    def __init__(self, stream: IO[bytes], needed: Collection[str] | None = None,
+                 workers: int = 2) -> None:
+        self._small: dict[str, bytes] = {}  # manifest, configs, and layers too small to matter
+        self._links: dict[str, str] = {}
+        self._scanned: dict[str, Layer | MeasureError] = {}
+        self._gzip: dict[str, int] = {}  # blob -> estimated compressed bytes
+        self._layers: dict[str, Layer] = {}  # diff id -> layer, each measured once
+        pending: dict[str, Future[int]] = {}
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            try:
+                with tarfile.open(fileobj=stream, mode="r|",
+                                  bufsize=_BUFSIZE) as tar:
+                    for member in tar:
+                        name = _key(member.name)
+                        if member.issym():
+                            self._links[name] = _key(posixpath.join(posixpath.dirname(name),
+                                                                    member.linkname))
+                        elif member.islnk():
+                            self._links[name] = _key(member.linkname)
+                        elif member.isreg():
+                            fileobj = tar.extractfile(member)
+                            if fileobj is None:
+                                continue
+                            if member.size <= _SMALL:
+                                self._small[name] = fileobj.read()
+                            else:
+                                self._stream_layer(name, fileobj, needed, pool, pending)
+            except (OSError, tarfile.TarError, EOFError) as exc:
+                raise MeasureError(f"not a docker save archive ({exc})") from None
+            self._gzip.update((name, future.result()) for name, future in pending.items())
         try:
-            self._tar = tarfile.open(path, "r:")
-            manifest = self._json("manifest.json")
-        except (OSError, tarfile.TarError, KeyError, ValueError) as exc:
-            raise MeasureError(f"{path.name}: not a docker save archive ({exc})") from None
+            manifest = json.loads(self._member("manifest.json").decode("utf-8"))
+        except (KeyError, ValueError) as exc:
+            raise MeasureError(f"not a docker save archive (manifest.json: {exc})") from None
         if not isinstance(manifest, list):
             raise MeasureError("manifest.json is not a list")
         self._manifest: list[dict[str, Any]] = manifest
-        self._layers: dict[str, Layer] = {}
 
-    def __enter__(self) -> Archive:
-        return self
+    def _stream_layer(self, name: str, fileobj: IO[bytes], needed: Collection[str] | None,
+                      pool: ThreadPoolExecutor, pending: dict[str, Future[int]]) -> None:
+        tee = _Tee(fileobj)
+        try:
+            self._scanned[name] = scan_layer(tee, "", name)
+        except (MeasureError, tarfile.TarError, OSError, EOFError) as exc:
+            self._scanned[name] = (exc if isinstance(exc, MeasureError)
+                                   else MeasureError(f"layer {name} is not a tar ({exc})"))
+        tee.drain()
+        chunks, tee.chunks = tee.chunks, []
+        if chunks and chunks[0][:2] == b"\x1f\x8b":
+            self._gzip[name] = sum(len(c) for c in chunks)
+        elif needed is None or f"sha256:{tee.digest.hexdigest()}" in needed:
+            pending[name] = pool.submit(gzip_size, iter(chunks))
 
-    def __exit__(self, *exc: object) -> None:
-        self._tar.close()
+    def _resolve(self, name: str) -> str:
+        name = _key(name)
+        for _ in range(16):
+            if name not in self._links:
+                break
+            name = self._links[name]
+        return name
+
+    def _member(self, name: str) -> bytes:
+        return self._small[self._resolve(name)]
 
     def _json(self, name: str) -> Any:
-        member = self._tar.extractfile(name)
-        if member is None:
-            raise KeyError(name)
-        return json.loads(member.read().decode("utf-8"))
+        try:
+            return json.loads(self._member(name).decode("utf-8"))
+        except (KeyError, ValueError) as exc:
+            raise MeasureError(f"{name} is missing or not JSON ({exc})") from None
 
     def _entry(self, tag: str) -> dict[str, Any]:
         for entry in self._manifest:
@@ -177,35 +273,35 @@ class Archive:
 
     def _layer(self, blob: str, diff_id: str) -> Layer:
         if diff_id not in self._layers:
-            fileobj = self._tar.extractfile(blob)
-            if fileobj is None:
+            name = self._resolve(blob)
+            scanned = self._scanned.get(name)
+            if scanned is None and name in self._small:
+                try:
+                    scanned = scan_layer(io.BytesIO(self._small[name]), "", name)
+                except (tarfile.TarError, EOFError) as exc:
+                    scanned = MeasureError(f"layer {name} is not a tar ({exc})")
+                self._scanned[name] = scanned
+            if scanned is None:
                 raise MeasureError(f"layer {blob} is missing from the archive")
-            self._layers[diff_id] = scan_layer(fileobj, diff_id, blob)
+            if isinstance(scanned, MeasureError):
+                raise scanned
+            self._layers[diff_id] = replace(scanned, diff_id=diff_id, blob=name)
         return self._layers[diff_id]
 
-    def compressed(self, layers: Sequence[Layer], workers: int = 2) -> dict[str, int]:
-        """Estimated compressed bytes per diff id (zlib releases the GIL: threads use cores)."""
-        unique = {layer.diff_id: layer for layer in layers}
-        members = {d: self._tar.getmember(layer.blob) for d, layer in unique.items()}
-
-        def one(diff_id: str) -> tuple[str, int]:
-            member = members[diff_id]
-            with open(self.path, "rb") as raw:
-                raw.seek(member.offset_data)
-                return diff_id, gzip_size(_limited(raw, member.size))
-
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            return dict(pool.map(one, sorted(unique)))
+    def compressed(self, layers: Sequence[Layer]) -> dict[str, int]:
+        """Estimated compressed bytes per diff id of ``layers`` (kept as ``needed``)."""
+        out: dict[str, int] = {}
+        for layer in layers:
+            if layer.blob not in self._gzip and layer.blob in self._small:
+                self._gzip[layer.blob] = gzip_size(iter([self._small[layer.blob]]))
+            if layer.blob not in self._gzip:
+                raise MeasureError(f"layer {layer.blob} was not kept for the gzip estimate")
+            out[layer.diff_id] = self._gzip[layer.blob]
+        return out
 
 
-def _limited(raw: IO[bytes], size: int) -> Iterator[bytes]:
-    left = size
-    while left > 0:
-        chunk = raw.read(min(_CHUNK, left))
-        if not chunk:
-            break
-        left -= len(chunk)
-        yield chunk
+def _key(name: str) -> str:
+    return posixpath.normpath(name[2:] if name.startswith("./") else name)
 
 
 def gzip_size(chunks: Iterator[bytes]) -> int:
