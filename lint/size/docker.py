@@ -13,20 +13,16 @@ import json
 import os
 import re
 import subprocess
-import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TypeVar
 
 from lint.sinks.neutralize import redact
 
 LOG_TAIL_LINES = 30
 _PROTECTED_ENV = re.compile(r"^(PATH|HOME|USER|SHELL|TMPDIR|LANG|LC_.*|DOCKER_.*|BUILDKIT_.*)$")
 _ARG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-T = TypeVar("T")
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
@@ -183,59 +179,8 @@ class Docker:
         log = _tail(proc.stderr + proc.stdout, secrets)
         return BuildOutcome(proc.returncode == 0, seconds, log)
 
-    def save(self, tags: Sequence[str], read: Callable[[IO[bytes]], T], timeout: float) -> T:
-        """``docker save`` of ``tags`` into one archive, handed to ``read`` as a pipe while the
-        engine writes it (never written to disk here). Layers the images share are exported
-        once. A failed or timed-out save raises ``DockerError``, also when ``read`` then failed
-        on the cut-short stream."""
-        command = [self.command, "save", *tags]
-        with tempfile.TemporaryFile() as stderr:
-            try:
-                proc = subprocess.Popen(command, env=self._env, stdout=subprocess.PIPE,
-                                        stderr=stderr)
-            except OSError as exc:
-                raise DockerError(command, -1, str(exc)) from None
-            timed_out = threading.Event()
-
-            def expire() -> None:
-                timed_out.set()
-                proc.kill()
-
-            timer = threading.Timer(timeout, expire)
-            timer.start()
-            failure: Exception | None = None
-            stopped = False
-            try:
-                assert proc.stdout is not None
-                with proc.stdout:
-                    try:
-                        result = read(proc.stdout)
-                        while proc.stdout.read(1 << 20):
-                            pass  # what the reader left: end-of-archive padding
-                    except Exception as exc:  # raised below, after the exit code
-                        failure = exc
-                        if proc.poll() is None:
-                            stopped = True
-                            proc.kill()
-                code = proc.wait()
-            finally:
-                timer.cancel()
-            if timed_out.is_set():
-                raise DockerError(command, -1, f"timed out after {timeout:.0f} s")
-            if code != 0 and not stopped:
-                stderr.seek(0)
-                raise DockerError(command, code, stderr.read().decode("utf-8", "replace"))
-            if failure is not None:
-                raise failure
-            return result
-
-    def diff_ids(self, tags: Sequence[str]) -> dict[str, tuple[str, ...]]:
-        """The layer diff IDs of each tag (content digests, alike in both image stores)."""
-        out = self._run(["image", "inspect", "--format", "{{json .RootFS.Layers}}", *tags],
-                        timeout=120).stdout.decode("utf-8", "replace").splitlines()
-        if len(out) != len(tags):
-            raise DockerError(["image", "inspect", *tags], 0, "one line per image expected")
-        return {tag: tuple(json.loads(line) or ()) for tag, line in zip(tags, out, strict=True)}
+    def save(self, tags: Sequence[str], dest: Path, timeout: float) -> None:
+        self._run(["save", "--output", str(dest), *tags], timeout=timeout)
 
     def remove(self, tags: Sequence[str]) -> None:
         if tags:

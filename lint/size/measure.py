@@ -18,20 +18,23 @@ its text carries build-arg values and is never shown.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import posixpath
-import tarfile
 import zlib
-from collections.abc import Collection, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 GZIP_LEVEL = 6
 _CHUNK = 1 << 20
-_BUFSIZE = 64 << 10  # tarfile's stream buffer: each header read copies what is left of it
+_BLOCK = 512
+_ZERO_BLOCK = bytes(_BLOCK)
+_REGULAR = frozenset({b"0", b"\0", b"7", b"S"})  # what tarfile's isreg() accepts
+_HEADER_ONLY = frozenset({b"1", b"2", b"3", b"4", b"5", b"6"})  # their size field is no data
+_GNU_TYPES = frozenset({b"L", b"K", b"S"})
 _SMALL = 1 << 20  # members up to this size are kept whole (manifest, configs, tiny layers)
 _WHITEOUT = ".wh."
 _OPAQUE = ".wh..wh..opq"
@@ -107,34 +110,63 @@ def scan_layer(fileobj: _Readable, diff_id: str, blob: str) -> Layer:
     opaque: list[str] = []
     head = fileobj.read(4)
     if head[:2] == b"\x1f\x8b":
-        mode = "r|gz"
+        stream: _Readable = _Gunzip(_Prefixed(head, fileobj))
     elif head == b"\x28\xb5\x2f\xfd":
         raise MeasureError(f"layer {blob} is zstd-compressed, which this reader does not handle")
+    elif isinstance(fileobj, _Window | io.BytesIO):
+        fileobj.seek(-len(head), io.SEEK_CUR)
+        stream = fileobj
     else:
-        mode = "r|"
-    with tarfile.open(fileobj=_Prefixed(head, fileobj), mode=mode,  # type: ignore[call-overload]
-                      bufsize=_BUFSIZE) as tar:
-        for member in tar:
-            raw = member.name[2:] if member.name.startswith("./") else member.name
-            path = posixpath.normpath(raw).lstrip("/")
-            if path in (".", ""):
-                continue
-            parent, name = posixpath.split(path)
-            if name == _OPAQUE:
-                opaque.append(parent)
-                continue
-            if name.startswith(_WHITEOUT):
-                deleted.append(posixpath.join(parent, name[len(_WHITEOUT):]))
-                continue
-            if member.isreg():
-                size += member.size
-                files[path] = member.size
-            elif member.issym():
-                size += len(member.linkname.encode("utf-8", "surrogateescape"))
-                files[path] = len(member.linkname.encode("utf-8", "surrogateescape"))
-            elif member.islnk():
-                files[path] = 0
+        stream = _Prefixed(head, fileobj)
+    for member, _ in _members(_Blocks(stream)):
+        raw = member.name[2:] if member.name.startswith("./") else member.name
+        path = posixpath.normpath(raw).lstrip("/")
+        if path in (".", ""):
+            continue
+        parent, name = posixpath.split(path)
+        if name == _OPAQUE:
+            opaque.append(parent)
+            continue
+        if name.startswith(_WHITEOUT):
+            deleted.append(posixpath.join(parent, name[len(_WHITEOUT):]))
+            continue
+        if member.isreg():
+            size += member.size
+            files[path] = member.size
+        elif member.kind == b"2":
+            length = len(member.linkname.encode("utf-8", "surrogateescape"))
+            size += length
+            files[path] = length
+        elif member.kind == b"1":
+            files[path] = 0
     return Layer(diff_id, size, tuple(files.items()), tuple(deleted), tuple(opaque), blob)
+
+
+class _Gunzip:
+    """A gzip stream, decompressed as it is read."""
+
+    def __init__(self, raw: _Readable) -> None:
+        self._raw = raw
+        self._inflate = zlib.decompressobj(31)
+
+    def read(self, size: int = -1) -> bytes:
+        while True:
+            if self._inflate.unconsumed_tail:
+                data = self._inflate.unconsumed_tail
+            else:
+                data = self._raw.read(_CHUNK)
+                if not data:
+                    return self._inflate.flush()
+            try:
+                out = self._inflate.decompress(data, max(size, 0))
+            except zlib.error as exc:
+                raise MeasureError(f"a gzip layer is corrupt ({exc})") from None
+            if self._inflate.eof and self._inflate.unused_data:  # another gzip member
+                rest = self._inflate.unused_data
+                self._inflate = zlib.decompressobj(31)
+                self._raw = _Prefixed(rest, self._raw)
+            if out:
+                return out
 
 
 class _Prefixed:
@@ -154,87 +186,52 @@ class _Prefixed:
         return data + self._rest.read(size - len(data)) if size > len(data) else data
 
 
-class _Tee:
-    """A blob read once: its bytes hashed and kept (for the gzip estimate) as they pass."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._raw = raw
-        self.digest = hashlib.sha256()
-        self.chunks: list[bytes] = []
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._raw.read(size)
-        self.digest.update(data)
-        self.chunks.append(data)
-        return data
-
-    def drain(self) -> None:
-        while self.read(_CHUNK):
-            pass
-
-
 class Archive:
-    """A ``docker save`` archive of one or more tagged images, read once as a stream.
+    """An open ``docker save`` archive holding one or more tagged images.
 
-    The outer tar is read in order as the engine writes it; each layer tar's headers are read
-    as its bytes pass. Manifest and configs come last in the legacy format, so which layer a
-    blob is becomes known only at the end: each uncompressed blob is hashed on the way (its
-    digest is its diff ID) and its bytes are kept for the gzip estimate only when that diff ID
-    is in ``needed`` (``None``: every layer), gzipped on worker threads while reading goes on.
-    """
+    Only tar headers are read: the data of each layer tar is skipped by seeking, so reading an
+    image costs its file count, not its bytes (the gzip estimate reads the layers it is asked
+    for). Each layer is measured once per archive, however many images share it."""
 
-    def __init__(self, stream: IO[bytes], needed: Collection[str] | None = None,
-                 workers: int = 2) -> None:
-        self._small: dict[str, bytes] = {}  # manifest, configs, and layers too small to matter
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._small: dict[str, bytes] = {}  # manifest, configs
         self._links: dict[str, str] = {}
-        self._scanned: dict[str, Layer | MeasureError] = {}
-        self._gzip: dict[str, int] = {}  # blob -> estimated compressed bytes
-        self._layers: dict[str, Layer] = {}  # diff id -> layer, each measured once
-        pending: dict[str, Future[int]] = {}
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            try:
-                with tarfile.open(fileobj=stream, mode="r|",
-                                  bufsize=_BUFSIZE) as tar:
-                    for member in tar:
-                        name = _key(member.name)
-                        if member.issym():
-                            self._links[name] = _key(posixpath.join(posixpath.dirname(name),
-                                                                    member.linkname))
-                        elif member.islnk():
-                            self._links[name] = _key(member.linkname)
-                        elif member.isreg():
-                            fileobj = tar.extractfile(member)
-                            if fileobj is None:
-                                continue
-                            if member.size <= _SMALL:
-                                self._small[name] = fileobj.read()
-                            else:
-                                self._stream_layer(name, fileobj, needed, pool, pending)
-            except (OSError, tarfile.TarError, EOFError) as exc:
-                raise MeasureError(f"not a docker save archive ({exc})") from None
-            self._gzip.update((name, future.result()) for name, future in pending.items())
+        self._blobs: dict[str, tuple[int, int]] = {}  # name -> (offset, size) in the archive
+        self._layers: dict[str, Layer] = {}  # diff id -> layer
         try:
+            self._file = open(path, "rb")  # closed by close()
+        except OSError as exc:
+            raise MeasureError(f"{path.name}: cannot be opened ({exc})") from None
+        try:
+            for member, data in _members(_Blocks(self._file)):
+                name = _key(member.name)
+                if member.kind == b"2":
+                    self._links[name] = _key(posixpath.join(posixpath.dirname(name),
+                                                            member.linkname))
+                elif member.kind == b"1":
+                    self._links[name] = _key(member.linkname)
+                elif member.isreg():
+                    self._blobs[name] = (data.offset, member.size)
+                    if member.size <= _SMALL:
+                        self._small[name] = data.read()
             manifest = json.loads(self._member("manifest.json").decode("utf-8"))
-        except (KeyError, ValueError) as exc:
-            raise MeasureError(f"not a docker save archive (manifest.json: {exc})") from None
+        except (OSError, MeasureError, KeyError, ValueError) as exc:
+            self.close()
+            raise MeasureError(f"{path.name}: not a docker save archive ({exc})") from None
         if not isinstance(manifest, list):
+            self.close()
             raise MeasureError("manifest.json is not a list")
         self._manifest: list[dict[str, Any]] = manifest
 
-    def _stream_layer(self, name: str, fileobj: IO[bytes], needed: Collection[str] | None,
-                      pool: ThreadPoolExecutor, pending: dict[str, Future[int]]) -> None:
-        tee = _Tee(fileobj)
-        try:
-            self._scanned[name] = scan_layer(tee, "", name)
-        except (MeasureError, tarfile.TarError, OSError, EOFError) as exc:
-            self._scanned[name] = (exc if isinstance(exc, MeasureError)
-                                   else MeasureError(f"layer {name} is not a tar ({exc})"))
-        tee.drain()
-        chunks, tee.chunks = tee.chunks, []
-        if chunks and chunks[0][:2] == b"\x1f\x8b":
-            self._gzip[name] = sum(len(c) for c in chunks)
-        elif needed is None or f"sha256:{tee.digest.hexdigest()}" in needed:
-            pending[name] = pool.submit(gzip_size, iter(chunks))
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._file.close()
 
     def _resolve(self, name: str) -> str:
         name = _key(name)
@@ -274,30 +271,216 @@ class Archive:
     def _layer(self, blob: str, diff_id: str) -> Layer:
         if diff_id not in self._layers:
             name = self._resolve(blob)
-            scanned = self._scanned.get(name)
-            if scanned is None and name in self._small:
-                try:
-                    scanned = scan_layer(io.BytesIO(self._small[name]), "", name)
-                except (tarfile.TarError, EOFError) as exc:
-                    scanned = MeasureError(f"layer {name} is not a tar ({exc})")
-                self._scanned[name] = scanned
-            if scanned is None:
+            if name not in self._blobs:
                 raise MeasureError(f"layer {blob} is missing from the archive")
-            if isinstance(scanned, MeasureError):
-                raise scanned
-            self._layers[diff_id] = replace(scanned, diff_id=diff_id, blob=name)
+            offset, size = self._blobs[name]
+            self._file.seek(offset)
+            self._layers[diff_id] = scan_layer(_Window(self._file, size), diff_id, name)
         return self._layers[diff_id]
 
-    def compressed(self, layers: Sequence[Layer]) -> dict[str, int]:
-        """Estimated compressed bytes per diff id of ``layers`` (kept as ``needed``)."""
-        out: dict[str, int] = {}
-        for layer in layers:
-            if layer.blob not in self._gzip and layer.blob in self._small:
-                self._gzip[layer.blob] = gzip_size(iter([self._small[layer.blob]]))
-            if layer.blob not in self._gzip:
-                raise MeasureError(f"layer {layer.blob} was not kept for the gzip estimate")
-            out[layer.diff_id] = self._gzip[layer.blob]
-        return out
+    def compressed(self, layers: Sequence[Layer], workers: int = 2) -> dict[str, int]:
+        """Estimated compressed bytes per diff id (zlib releases the GIL: threads use cores)."""
+        unique = {layer.diff_id: self._blobs[layer.blob] for layer in layers}
+
+        def one(diff_id: str) -> tuple[str, int]:
+            offset, size = unique[diff_id]
+            with open(self.path, "rb") as raw:
+                raw.seek(offset)
+                window = _Window(raw, size)
+                return diff_id, gzip_size(iter(lambda: window.read(_CHUNK), b""))
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            return dict(pool.map(one, sorted(unique)))
+
+
+class _Window:
+    """The next ``size`` bytes of an open file, read or skipped (by seeking) in order."""
+
+    def __init__(self, raw: IO[bytes], size: int) -> None:
+        self._raw = raw
+        self._left = size
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(self._left if size < 0 else min(size, self._left))
+        self._left -= len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = io.SEEK_CUR) -> None:
+        if whence != io.SEEK_CUR or offset > self._left:
+            raise MeasureError("a layer tar ends inside a member")
+        self._raw.seek(offset, io.SEEK_CUR)
+        self._left -= offset
+
+
+class _Blocks:
+    """A forward-only reader of a tar stream: a seekable source (a file, a ``_Window``) is read
+    as asked and skipped by seeking; any other stream is read in large chunks and skipped by
+    reading."""
+
+    def __init__(self, raw: _Readable) -> None:
+        self._raw = raw
+        self._seeker = (raw if isinstance(raw, _Window)
+                        or (isinstance(raw, io.IOBase) and raw.seekable()) else None)
+        self._buf = b""
+        self._pos = 0
+        self.offset = 0  # bytes consumed so far
+
+    def read(self, size: int) -> bytes:
+        """``size`` bytes, fewer only at the end of the stream."""
+        if self._seeker is not None:
+            data = self._raw.read(size)
+            self.offset += len(data)
+            return data
+        end = self._pos + size
+        if end <= len(self._buf):
+            data = self._buf[self._pos:end]
+            self._pos = end
+            self.offset += size
+            return data
+        parts = [self._buf[self._pos:]]
+        have = len(parts[0])
+        self._buf, self._pos = b"", 0
+        while have < size:
+            chunk = self._raw.read(max(_CHUNK, size - have))
+            if not chunk:
+                break
+            if have + len(chunk) > size:
+                self._buf, self._pos = chunk, size - have
+                chunk = chunk[:size - have]
+            parts.append(chunk)
+            have += len(chunk)
+        self.offset += have
+        return b"".join(parts)
+
+    def skip(self, size: int) -> None:
+        if size <= 0:
+            return
+        if self._seeker is not None:
+            self._seeker.seek(size, io.SEEK_CUR)
+            self.offset += size
+            return
+        while size > 0:
+            data = self.read(min(size, _CHUNK))
+            if not data:
+                raise MeasureError("the tar stream ends inside a member")
+            size -= len(data)
+
+    def section(self, size: int) -> _Section:
+        return _Section(self, size)
+
+
+class _Section:
+    """The data of the member just read: ``size`` bytes from ``offset`` of the stream."""
+
+    def __init__(self, blocks: _Blocks, size: int) -> None:
+        self._blocks = blocks
+        self.offset = blocks.offset
+        self.left = size
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        data = self._blocks.read(size)
+        self.left -= len(data)
+        return data
+
+
+@dataclass(frozen=True)
+class _Member:
+    name: str
+    kind: bytes  # the typeflag: b"0" regular, b"1" hard link, b"2" symlink, ...
+    size: int
+    linkname: str
+
+    def isreg(self) -> bool:
+        return self.kind in _REGULAR
+
+
+def _members(blocks: _Blocks) -> Iterator[tuple[_Member, _Section]]:
+    """The members of a tar stream with their data; pax and GNU long-name headers applied
+    as Python's ``tarfile`` applies them. What the caller leaves of a data section is
+    skipped before the next header is read."""
+    glob: dict[str, str] = {}
+    local: dict[str, str] = {}
+    while True:
+        block = blocks.read(_BLOCK)
+        if len(block) < _BLOCK or block == _ZERO_BLOCK:
+            return  # the end of the archive (tarfile also stops at the first zero block)
+        _check(block)
+        kind = block[156:157]
+        size = _number(block[124:136])
+        name = _text(block[0:100])
+        if block[257:265] == b"ustar\x0000" and kind not in _GNU_TYPES:
+            prefix = _text(block[345:500])
+            if prefix:
+                name = prefix + "/" + name
+        linkname = _text(block[157:257])
+        if kind in (b"x", b"g", b"L", b"K"):
+            data = blocks.read(size)
+            blocks.skip(-size % _BLOCK)
+            if kind == b"x":
+                local.update(_pax(data))
+            elif kind == b"g":
+                glob.update(_pax(data))
+            elif kind == b"L":
+                local["path"] = _text(data)
+            else:
+                local["linkpath"] = _text(data)
+            continue
+        fields = {**glob, **local}
+        local = {}
+        name = fields.get("path", name)
+        linkname = fields.get("linkpath", linkname)
+        if "size" in fields:
+            size = int(fields["size"])
+        if kind == b"\0" and name.endswith("/"):
+            kind = b"5"
+        if kind in _HEADER_ONLY:
+            size = 0
+        member = _Member(name, kind, size, linkname)
+        section = blocks.section(size)
+        yield member, section
+        blocks.skip(section.left + (-size % _BLOCK))
+
+
+def _text(field: bytes) -> str:
+    end = field.find(b"\0")
+    return (field if end < 0 else field[:end]).decode("utf-8", "surrogateescape")
+
+
+def _number(field: bytes) -> int:
+    if field[0] in (0o200, 0o377):  # base-256 (GNU, Go for large sizes)
+        value = int.from_bytes(field[1:], "big")
+        return value - (1 << (8 * len(field) - 8)) if field[0] == 0o377 else value
+    try:
+        return int(_text(field).strip() or "0", 8)
+    except ValueError:
+        raise MeasureError(f"a tar header has an invalid number field {field!r}") from None
+
+
+def _check(block: bytes) -> None:
+    stored = _number(block[148:156])
+    unsigned = sum(block[:148]) + 256 + sum(block[156:])
+    if stored != unsigned:
+        signed = sum(b - 256 if b > 127 else b for b in block[:148] + block[156:]) + 256
+        if stored != signed:
+            raise MeasureError("a tar header has a bad checksum: not a tar stream")
+
+
+def _pax(data: bytes) -> dict[str, str]:
+    out: dict[str, str] = {}
+    pos = 0
+    while pos < len(data):
+        space = data.find(b" ", pos)
+        if space < 0:
+            break
+        length = int(data[pos:space])
+        if length <= 0:
+            break
+        record = data[space + 1:pos + length - 1]  # without the newline
+        key, _, value = record.partition(b"=")
+        out[key.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
+        pos += length
+    return out
 
 
 def _key(name: str) -> str:

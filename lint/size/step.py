@@ -96,7 +96,7 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
                 git.run("worktree", "add", "--detach", "--force", str(worktree), base_sha)
                 _parse_bases(jobs, worktree)
             _build_all(docker, settings, jobs, workspace, worktree, report)
-            _measure_all(docker, settings, jobs, report)
+            _measure_all(docker, settings, jobs, Path(tmp), report)
         except GitError as exc:
             report.notes.append(f"git: {exc}")
         finally:
@@ -194,35 +194,24 @@ def _build_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], workspa
         list(pool.map(build, jobs))
 
 
-def _measure_all(docker: Docker, settings: SizeSettings, jobs: list[_Job],
+def _measure_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], tmp: Path,
                  report: SizeReport) -> None:
     tags = [t for j in jobs for t, b in ((j.head_tag, j.head_build), (j.base_tag, j.base_build))
             if t and b is not None and b.ok]
     archive: Archive | None = None
     if tags:
-        needed = _compressed_needed(docker, jobs, tags)
+        path = tmp / "images.tar"
         try:
-            archive = docker.save(tags, lambda pipe: Archive(pipe, needed),
-                                  settings.build_timeout)
+            docker.save(tags, path, settings.build_timeout)
+            archive = Archive(path)
         except (DockerError, MeasureError) as exc:
             report.notes.append(f"could not read the built images: {exc}")
-    for job in jobs:
-        report.images.append(_result(job, archive, settings, report))
-
-
-def _compressed_needed(docker: Docker, jobs: list[_Job], tags: list[str]) -> set[str] | None:
-    """Diff IDs whose gzip estimate a result uses: the layers one side has and the other has
-    not (all of head's without a base). ``None`` (every layer) when the engine cannot say."""
     try:
-        ids = docker.diff_ids(tags)
-    except DockerError:
-        return None
-    needed: set[str] = set()
-    for job in jobs:
-        head = set(ids.get(job.head_tag, ()))
-        base = set(ids.get(job.base_tag, ())) if job.base_tag in ids else set()
-        needed |= head ^ base
-    return needed
+        for job in jobs:
+            report.images.append(_result(job, archive, settings, report))
+    finally:
+        if archive is not None:
+            archive.close()
 
 
 def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
