@@ -40,8 +40,9 @@ RUN cd /tmp && echo build
 ENV API_TOKEN=sk-live-0123456789abcdefghijklmnop
 COPY app.py .
 """
-# A line hadolint cannot parse: its DL1000 message spans several lines.
-WEIRD_TEXT = 'FROM alpine:3.20\nRUN echo "a\nb"\n'
+# Valid for BuildKit, but hadolint cannot parse the variable's default: its DL1000 message spans
+# several lines.
+WEIRD_TEXT = "FROM alpine:3.20\nEXPOSE ${PORT:-80}\n"
 
 github_server = ghserver.github_server
 
@@ -232,7 +233,7 @@ def test_two_runs_leave_one_comment_and_outputs_are_right(tmp_path: Path,
         [f for r in report["files"] for f in r["new"]])
     new = {(r["path"], f["code"], f["line"]) for r in report["files"] for f in r["new"]}
     assert ("app/Dockerfile", "DL3003", 4) in new
-    assert (WEIRD, "DL1000", 3) in new
+    assert (WEIRD, "DL1000", 2) in new
     assert not any(p == "app/Dockerfile" and code == "DL3008" for p, code, _ in new)  # existing
     sarif = json.loads(second.files["dockerfile-review.sarif"])
     assert len(sarif["runs"][0]["results"]) == report["findings"]
