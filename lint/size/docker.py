@@ -15,6 +15,7 @@ import re
 import subprocess
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,26 +118,32 @@ class Docker:
 
     def probe(self) -> Engine:
         """Versions, builder, store and network; ``DockerError`` when no engine answers."""
-        out = self._run(["version", "--format", "{{json .}}"], timeout=30).stdout
+        with ThreadPoolExecutor(max_workers=4) as pool:  # four independent questions at once
+            asked = {name: pool.submit(self._run, args, 30) for name, args in (
+                ("version", ["version", "--format", "{{json .}}"]),
+                ("buildx", ["buildx", "version"]),
+                ("info", ["info", "--format", "{{json .}}"]),
+                ("network", ["network", "inspect", "bridge"]))}
+        out = asked["version"].result().stdout
         data = json.loads(out.decode("utf-8", "replace") or "{}")
         client = str((data.get("Client") or {}).get("Version", "?"))
         server = str((data.get("Server") or {}).get("Version", "?"))
         buildx: str | None = None
         try:
-            words = self._run(["buildx", "version"], timeout=30).stdout.decode().split()
+            words = asked["buildx"].result().stdout.decode().split()
             buildx = words[1] if len(words) > 1 else "?"
         except DockerError:
             buildx = None
         major = int(re.match(r"\d+", client).group(0)) if re.match(r"\d+", client) else 0  # type: ignore[union-attr]
         builder = "buildkit" if buildx or major < 23 else "legacy"
-        info = self._run(["info", "--format", "{{json .}}"], timeout=30).stdout
+        info = asked["info"].result().stdout
         details = json.loads(info.decode("utf-8", "replace") or "{}")
         driver = str(details.get("Driver", "?"))
         status = json.dumps(details.get("DriverStatus") or [])
         store = (f"containerd ({driver})" if "io.containerd.snapshotter" in status
                  else f"classic ({driver})")
         try:
-            self._run(["network", "inspect", "bridge"], timeout=30)
+            asked["network"].result()
             host_network = False
         except DockerError:
             host_network = True

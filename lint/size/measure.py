@@ -459,7 +459,7 @@ def _number(field: bytes) -> int:
 
 def _check(block: bytes) -> None:
     stored = _number(block[148:156])
-    unsigned = sum(block[:148]) + 256 + sum(block[156:])
+    unsigned = sum(block) - sum(block[148:156]) + 256  # the checksum field counts as spaces
     if stored != unsigned:
         signed = sum(b - 256 if b > 127 else b for b in block[:148] + block[156:]) + 256
         if stored != signed:
