@@ -35,7 +35,7 @@ _ZERO_BLOCK = bytes(_BLOCK)
 _REGULAR = frozenset({b"0", b"\0", b"7", b"S"})  # what tarfile's isreg() accepts
 _HEADER_ONLY = frozenset({b"1", b"2", b"3", b"4", b"5", b"6"})  # their size field is no data
 _GNU_TYPES = frozenset({b"L", b"K", b"S"})
-_SMALL = 1 << 20  # members up to this size are kept whole (manifest, configs, tiny layers)
+_SMALL = 1 << 20  # archive members up to this size are kept in memory (manifest, configs)
 _WHITEOUT = ".wh."
 _OPAQUE = ".wh..wh..opq"
 _KEYWORDS = frozenset({
@@ -431,7 +431,10 @@ def _members(blocks: _Blocks) -> Iterator[tuple[_Member, _Section]]:
         name = fields.get("path", name)
         linkname = fields.get("linkpath", linkname)
         if "size" in fields:
-            size = int(fields["size"])
+            try:
+                size = int(fields["size"])
+            except ValueError:
+                raise MeasureError("a tar pax header has an invalid size") from None
         if kind == b"\0" and name.endswith("/"):
             kind = b"5"
         if kind in _HEADER_ONLY:
@@ -473,7 +476,10 @@ def _pax(data: bytes) -> dict[str, str]:
         space = data.find(b" ", pos)
         if space < 0:
             break
-        length = int(data[pos:space])
+        try:
+            length = int(data[pos:space])
+        except ValueError:
+            raise MeasureError("a tar pax header is malformed") from None
         if length <= 0:
             break
         record = data[space + 1:pos + length - 1]  # without the newline

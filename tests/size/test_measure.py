@@ -77,3 +77,11 @@ def test_archive_reads_a_saved_image_and_its_shared_layer_once(tmp_path: Path) -
         assert estimate == len(gzip.compress(layer, 6, mtime=0))
         with pytest.raises(MeasureError):
             archive.image("local/y:1")
+
+
+def test_a_malformed_pax_header_is_a_measure_error() -> None:
+    data = bytearray(layer_tar(tarfile.PAX_FORMAT))
+    start = data.index(b" path=")
+    data[start - 3:start] = b"zz?"  # the record's length is no longer a number
+    with pytest.raises(MeasureError):
+        scan_layer(io.BytesIO(bytes(data)), "d", "b")
