@@ -276,6 +276,10 @@ def _post(s: Settings, number: int, body: str, clean: bool, log: Log) -> str:
     """Create or update the sticky comment; GitHub saying no is a warning, never a failure."""
     from lint.github.api import Client, GitHubError
 
+    if not s.token:
+        log.command("warning", "no github-token: the comment was not posted; the report is in the "
+                    f"job summary and in {COMMENT_FILE} (the comment-file output)")
+        return ""
     try:
         client = Client(s.token.reveal(), s.api_url, s.repository)
         result = client.upsert_comment(number, body, comment.marker(s.comment_marker_key()),
@@ -289,7 +293,8 @@ def _post(s: Settings, number: int, body: str, clean: bool, log: Log) -> str:
             log.command("warning", f"could not write the pull-request comment: {exc}")
         return ""
     except Exception as exc:  # e.g. an unusable GITHUB_API_URL: still never lose the report
-        log.command("warning", f"could not write the pull-request comment: {exc}")
+        reason = str(exc) or exc.__class__.__name__
+        log.command("warning", f"could not write the pull-request comment: {reason}")
         return ""
     log.info(f"comment {result.action}" + (f": {result.url}" if result.url else ""))
     return result.url or ""

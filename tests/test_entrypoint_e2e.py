@@ -369,3 +369,18 @@ def test_workflow_dispatch_reports_everything(tmp_path: Path, server: GitHubServ
     assert report["compared"] is False
     assert report["counted"] == report["findings"] == int(run.outputs["findings"])
     assert "no base to compare" in run.summary
+
+
+def test_without_a_token_the_comment_stays_in_its_file(tmp_path: Path,
+                                                       server: GitHubServer) -> None:
+    repo = make_repo(tmp_path)
+    run = run_action(tmp_path, repo, server, github_token="")
+    assert run.code == 1  # by the findings alone
+    assert server.requests == []
+    warnings = [line for line in run.stdout.splitlines() if line.startswith("::warning::")]
+    assert warnings == ["::warning::no github-token: the comment was not posted; the report is in "
+                        "the job summary and in dockerfile-review-comment.md (the comment-file "
+                        "output)"]
+    assert run.files["dockerfile-review-comment.md"].startswith("<!-- dockerfile-review:")
+    assert run.outputs["comment-url"] == ""
+    assert "## dockerfile-review" in run.summary
