@@ -22,3 +22,26 @@ def _isolated_env(
     for key in list(os.environ):
         if key.startswith(("HADOLINT_", "GITHUB_", "INPUT_", "RUNNER_")):
             monkeypatch.delenv(key, raising=False)
+
+
+# .ci/run sets DOCKERFILE_REVIEW_REQUIRE_ENGINE=1 after starting the engine: there, a test that
+# needs Docker (marker ``docker``) or a module skipped at collection is a failure, not a skip, so
+# a broken engine set-up can never turn the size and image tests into silent skips.
+_REQUIRE_ENGINE = os.environ.get("DOCKERFILE_REVIEW_REQUIRE_ENGINE") == "1"
+_ENGINE_SKIPS: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if _REQUIRE_ENGINE and report.skipped and "docker" in report.keywords:
+        _ENGINE_SKIPS.append(report.nodeid)
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if _REQUIRE_ENGINE and report.skipped:
+        _ENGINE_SKIPS.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _ENGINE_SKIPS:
+        print(f"\nskipped although the engine is required: {', '.join(_ENGINE_SKIPS)}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
