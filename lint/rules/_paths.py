@@ -103,20 +103,3 @@ def mount_targets(ins: Instruction, cwd: str) -> list[str]:
                 out.append(resolve(target, cwd))
     return out
 
-
-def positionals(words: list[str], with_value: frozenset[str] = frozenset()) -> list[str]:
-    """Non-option words after the command name; options in ``with_value`` consume the next
-    word (``-o FILE``). Output redirections (``>file``) are not arguments."""
-    out: list[str] = []
-    skip = False
-    for word in words[1:]:
-        if skip:
-            skip = False
-        elif word in with_value:
-            skip = True
-        elif word.startswith(">"):
-            continue
-        elif word == "--" or not word.startswith("-"):
-            if word != "--":
-                out.append(word)
-    return out

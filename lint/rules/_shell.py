@@ -166,21 +166,25 @@ def installs(cmds: list[list[str]]) -> Iterator[Install]:
         verbs = _INSTALL_VERBS.get(tool)
         if not verbs:
             continue
-        positional = _positionals(words[1:], _VALUE_OPTIONS.get(tool, frozenset()))
+        positional = positionals(words, _VALUE_OPTIONS.get(tool, frozenset()))
         if not positional or positional[0] not in verbs:
             continue
         yield Install(tool, tuple(positional[1:]), tuple(words))
 
 
-def _positionals(words: list[str], takes_value: frozenset[str]) -> list[str]:
-    """The words that are neither options nor the values of options in ``takes_value``."""
+def positionals(words: list[str], with_value: frozenset[str] = frozenset()) -> list[str]:
+    """Non-option words after the command name; options in ``with_value`` consume the next
+    word (``-o FILE``). Output redirections (``>file``) are not arguments."""
     out: list[str] = []
     skip = False
-    for word in words:
+    for word in words[1:]:
         if skip:
             skip = False
-        elif word.startswith("-"):
-            skip = word in takes_value
-        else:
-            out.append(word)
+        elif word in with_value:
+            skip = True
+        elif word.startswith(">"):
+            continue
+        elif word == "--" or not word.startswith("-"):
+            if word != "--":
+                out.append(word)
     return out

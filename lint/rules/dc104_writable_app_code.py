@@ -52,11 +52,11 @@ from lint.rules._paths import (
     expanded,
     inside,
     parts,
-    positionals,
     resolve,
     shell_steps,
     walk,
 )
+from lint.rules._shell import positionals
 
 CODE = "DC104"
 NAME = "writable-app-code"

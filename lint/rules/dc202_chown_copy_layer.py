@@ -49,11 +49,11 @@ from lint.rules._paths import (
     copy_parts,
     inside,
     overlaps,
-    positionals,
     resolve,
     shell_steps,
     walk,
 )
+from lint.rules._shell import positionals
 
 CODE = "DC202"
 NAME = "chown-copy-layer"

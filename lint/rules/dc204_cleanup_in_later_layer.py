@@ -60,11 +60,11 @@ from lint.rules._paths import (
     inside,
     mount_targets,
     overlaps,
-    positionals,
     resolve,
     shell_steps,
     walk,
 )
+from lint.rules._shell import positionals
 
 CODE = "DC204"
 NAME = "cleanup-in-later-layer"
