@@ -37,12 +37,23 @@ def stamp(rule: Rule, hit: Hit, path: str) -> Finding:
     )
 
 
-def parse_or_finding(path: str, data: bytes) -> Dockerfile | Finding:
-    """Parse, or return the DC001 finding that explains why not."""
+def parse_or_error(path: str, data: bytes) -> Dockerfile | DockerfileError:
+    """Parse, or return the error (its ``kind`` is the edge policy that applied)."""
     try:
         return parse(path, data)
     except DockerfileError as exc:
-        return stamp(DC001, Hit(exc.line, args={"reason": exc.message}), path)
+        return exc
+
+
+def unparsable(path: str, error: DockerfileError) -> Finding:
+    """The DC001 finding that explains why ``path`` could not be parsed."""
+    return stamp(DC001, Hit(error.line, args={"reason": error.message}), path)
+
+
+def parse_or_finding(path: str, data: bytes) -> Dockerfile | Finding:
+    """Parse, or return the DC001 finding that explains why not."""
+    parsed = parse_or_error(path, data)
+    return unparsable(path, parsed) if isinstance(parsed, DockerfileError) else parsed
 
 
 def too_large(path: str, size: int, limit: int) -> Finding:
@@ -98,13 +109,12 @@ def merge_hadolint(ours: list[Finding], theirs: list[Finding]) -> list[Finding]:
     dropped where our DC001 already says the same thing: when our parser rejected the whole file
     (DC001 without any other DC finding), or on a line where DC001 reports (an unknown
     instruction)."""
-    whole_file_error = any(f.code == DC001.CODE for f in ours) and all(
+    dc001_lines = {f.line for f in ours if f.code == DC001.CODE}
+    whole_file_error = bool(dc001_lines) and all(
         f.code in (DC001.CODE, DC002.CODE) for f in ours
     )
-    dc001_lines = {f.line for f in ours if f.code == DC001.CODE}
-    if whole_file_error or dc001_lines:
-        theirs = [f for f in theirs
-                  if f.code != "DL1000" or not (whole_file_error or f.line in dc001_lines)]
+    theirs = [f for f in theirs
+              if f.code != "DL1000" or not (whole_file_error or f.line in dc001_lines)]
     return ours + theirs
 
 

@@ -16,7 +16,7 @@ from lint import context as context_io
 from lint import engine, fingerprint, hadolint, heredoc
 from lint.config import Config, Overrides, hadolint_args
 from lint.discovery import Found
-from lint.dockerfile import Dockerfile
+from lint.dockerfile import Dockerfile, DockerfileError
 from lint.finding import Finding
 from lint.rules import RuleContext
 
@@ -63,9 +63,9 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
     ours: dict[str, list[Finding]] = {}
     jobs: list[hadolint.Job] = []
     line_maps: dict[str, list[int]] = {}
-    # Read and parse everything first, so hadolint can start while our rules run.
-    parsed_files: list[tuple[Found, Dockerfile | Finding, list[Finding]]] = []
-    file_errors: dict[int, str] = {}
+    # Read and parse everything first, so hadolint can start while our rules run. An entry is
+    # the file with its parse result and first findings, or the message of a file not read.
+    entries: list[tuple[Found, Dockerfile | Finding, list[Finding]] | str] = []
     tmp = tempfile.TemporaryDirectory(prefix="dockerfile-review-")
     pool = ThreadPoolExecutor(max_workers=1)
     try:
@@ -73,24 +73,27 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
             try:
                 data = item.disk.read_bytes()
             except OSError as exc:
-                file_errors[index] = f"cannot read {item.path}: {exc.strerror or exc}"
+                entries.append(f"cannot read {item.path}: {exc.strerror or exc}")
                 continue
-            parsed = engine.parse_or_finding(item.path, data)
+            outcome = engine.parse_or_error(item.path, data)
             findings: list[Finding] = []
             hadolint_ok = len(data) <= options.max_file_size
-            if not hadolint_ok and not isinstance(parsed, Finding):
-                # An unparsable file gets its one DC001; DC002 would only add noise to it.
-                findings.append(engine.too_large(item.path, len(data), options.max_file_size))
-            if isinstance(parsed, Finding):
+            parsed: Dockerfile | Finding
+            if isinstance(outcome, DockerfileError):
+                # An unparsable file gets its one DC001 (no DC002 besides); binary or
+                # undecodable content is not handed to hadolint (nothing to learn).
+                parsed = engine.unparsable(item.path, outcome)
                 findings.append(parsed)
-                # Binary or undecodable content is not handed to hadolint (nothing to learn).
-                hadolint_ok = hadolint_ok and not parsed.message.startswith(
-                    ("binary", "invalid UTF-8")
-                )
-            parsed_files.append((item, parsed, findings))
+                hadolint_ok = hadolint_ok and outcome.kind not in ("binary", "encoding")
+            else:
+                parsed = outcome
+                if not hadolint_ok:
+                    findings.append(
+                        engine.too_large(item.path, len(data), options.max_file_size))
+            entries.append((item, parsed, findings))
             if hadolint_ok and options.run_hadolint:
                 disk = str(item.disk.absolute())
-                if not isinstance(parsed, Finding):
+                if isinstance(parsed, Dockerfile):
                     rewritten = heredoc.for_hadolint(parsed)
                     if rewritten is not None:
                         copy = Path(tmp.name) / f"{index}.Dockerfile"
@@ -102,14 +105,12 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
             hadolint.run, jobs, hadolint_args(options.overrides, config),
             binary=options.hadolint_bin, processes=options.processes, cwd=config.directory,
         ) if jobs else None
-        done = 0
-        for index, item in enumerate(found):
-            if index in file_errors:
-                result.errors.append(file_errors[index])
+        for entry in entries:
+            if isinstance(entry, str):
+                result.errors.append(entry)
                 continue
-            item, parsed, findings = parsed_files[done]
-            done += 1
-            if not isinstance(parsed, Finding):
+            item, parsed, findings = entry
+            if isinstance(parsed, Dockerfile):
                 ctx = context_io.load(
                     item.disk, options.context, options.target, options.pin_exempt,
                     config.trusted_registries,
