@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from lint import config as config_mod
+from lint import review as review_mod
 from lint.config import Config, ConfigError
 from lint.discovery import discover
 from lint.finding import Finding, Severity
-from lint.github import changes, compare, event, outputs
+from lint.github import base, changes, event, outputs
 from lint.github.settings import Settings, SettingsError
 from lint.run import LintOptions, LintResult, lint_files
 from lint.sinks import comment, neutralize, summary
@@ -114,14 +115,14 @@ def _base_view(s: Settings, plan: event.Plan) -> tuple[changes.BaseView | None, 
 
 def _review(s: Settings, head: LintResult, options: LintOptions, env: Mapping[str, str],
             view: changes.BaseView | None, notes: list[str],
-            extra: list[Finding]) -> compare.Review:
+            extra: list[Finding]) -> review_mod.Review:
     """Compare with the base when there is one; else every finding is new and counts."""
     if view is None:
-        return compare.review(head.findings, head.dockerfiles, affected=None, base={}, lines={},
+        return review_mod.review(head.findings, head.dockerfiles, affected=None, base={}, lines={},
                               always_new=extra, notes=notes)
-    where = compare.Where(s.workspace, s.overrides(), options, env, _repo_path(s, s.config),
+    where = base.Where(s.workspace, s.overrides(), options, env, _repo_path(s, s.config),
                           s.include, s.exclude)
-    return compare.against_base(view, head, where, s.filter_mode, extra=extra, notes=notes)
+    return base.against_base(view, head, where, s.filter_mode, extra=extra, notes=notes)
 
 
 def _repo_path(s: Settings, config: str | None) -> str | None:
@@ -186,7 +187,7 @@ def run(env: Mapping[str, str]) -> int:
     return _report(s, plan, head, review, size_report, errors, log, threshold)
 
 
-def _report(s: Settings, plan: event.Plan, head: LintResult, review: compare.Review,
+def _report(s: Settings, plan: event.Plan, head: LintResult, review: review_mod.Review,
             size_report: Any, errors: list[str], log: Log, threshold: Severity | None) -> int:
     from lint.sinks import annotations, sarif
 
@@ -300,7 +301,7 @@ def _post(s: Settings, number: int, body: str, clean: bool, log: Log) -> str:
     return result.url or ""
 
 
-def _report_json(review: compare.Review, size_report: Any) -> str:
+def _report_json(review: review_mod.Review, size_report: Any) -> str:
     data: dict[str, Any] = {
         "compared": review.compared,
         "filter_mode": review.filter_mode,

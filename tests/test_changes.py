@@ -11,18 +11,11 @@ import ghserver
 import pytest
 from ghserver import GitHubServer, PRFile
 
+from lint.diff import Change, FileLines, parse_name_status, parse_unified
+from lint.git import Git, extract_safely
 from lint.github.api import Client
-from lint.github.changes import (
-    Change,
-    FileLines,
-    Git,
-    affected_dockerfiles,
-    extract_safely,
-    open_base,
-    parse_name_status,
-    parse_unified,
-    removed_dockerfiles,
-)
+from lint.github.changes import open_base
+from lint.review import affected_dockerfiles, removed_dockerfiles
 
 github_server = ghserver.github_server
 

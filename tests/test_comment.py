@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from lint.diff import FileLines
 from lint.finding import Finding, Severity
-from lint.github.changes import FileLines
-from lint.github.compare import Review, review
+from lint.review import Review, review
 from lint.sinks import comment
 from lint.sinks.neutralize import inline, marker_key, redact
 

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from lint.config import Config, Overrides
+from lint.diff import FileLines
 from lint.discovery import Found
 from lint.dockerfile import parse
 from lint.finding import Finding, Severity
-from lint.github.changes import FileLines
-from lint.github.compare import lint_base, match, passes, review, whole_scope
+from lint.github.base import lint_base
+from lint.review import match, passes, review, whole_scope
 from lint.run import LintOptions, LintResult, lint_files
 
 BASE = """FROM debian:12

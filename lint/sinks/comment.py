@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lint.finding import Finding, Severity
-from lint.github.compare import FileReport, Review
+from lint.review import FileReport, Review
 from lint.sinks import neutralize
 
 COMMENT_LIMIT = 65_536

@@ -7,7 +7,7 @@ See https://docs.github.com/en/actions/writing-workflows/choosing-what-your-work
 
 from __future__ import annotations
 
-from lint.github.compare import Review
+from lint.review import Review
 from lint.sinks.comment import Context, render_capped
 from lint.sinks.neutralize import inline
 

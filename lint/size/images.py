@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from lint.github.changes import Git, GitError
+from lint.git import Git, GitError
 from lint.rules import _dockerignore
 from lint.size.budget import Budgets
 from lint.size.settings import ImageSpec

@@ -23,7 +23,7 @@ from pathlib import Path
 from lint.dockerfile import Dockerfile, DockerfileError, parse
 from lint.engine import stamp
 from lint.finding import Finding
-from lint.github.changes import Git, GitError
+from lint.git import Git, GitError
 from lint.rules import RuleContext
 from lint.rules import dc202_chown_copy_layer as DC202
 from lint.rules import dc204_cleanup_in_later_layer as DC204

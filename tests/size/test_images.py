@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.github.changes import Git
+from lint.git import Git
 from lint.size.images import Image, affected, content_hash, ignore_at, select
 from lint.size.settings import ImageSpec, SizeSettingsError, parse_images
 

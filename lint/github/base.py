@@ -1,0 +1,121 @@
+"""Lint the base versions of what a change touched and build the review.
+
+The I/O edge of the comparison: the base versions are written into a temporary directory
+(``lint.github.changes``), linted there like the head, their changed lines read with git, and
+the pure ``lint.review.review`` decides new, fixed and existing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from lint import config as config_mod
+from lint.config import Config, ConfigError, Overrides
+from lint.diff import FileLines
+from lint.discovery import Found
+from lint.finding import Finding
+from lint.git import Git
+from lint.github.changes import BaseView
+from lint.review import CONFIG_NAMES, Review, affected_dockerfiles, removed_dockerfiles, review
+from lint.run import LintOptions, LintResult, lint_files
+
+
+@contextlib.contextmanager
+def _cwd(path: Path) -> Iterator[None]:
+    # hadolint reads .hadolint.yaml from its working directory: the base's, here.
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def lint_base(
+    root: Path,
+    files: Mapping[str, str],
+    overrides: Overrides,
+    options: LintOptions,
+    env: Mapping[str, str],
+    config_file: str | None = None,
+) -> tuple[dict[str, list[Finding]], list[str]]:
+    """Lint base versions materialised under ``root``. ``files``: head path -> base path;
+    ``config_file``: the ``config`` input as a repository path (read at the base too).
+    Returns findings keyed by head path, and notes; base files absent under ``root`` are new
+    files and get no entry."""
+    found = [Found(head, root / base) for head, base in files.items() if (root / base).is_file()]
+    if not found:
+        return {}, []
+    if config_file is not None:
+        overrides = replace(overrides, config_file=root / config_file)
+    try:
+        if config_file is not None and not (root / config_file).is_file():
+            overrides = replace(overrides, config_file=None)
+        config: Config = config_mod.load(root, env, overrides)
+    except ConfigError as exc:
+        return {}, [f"base configuration unusable ({exc}); findings are not compared"]
+    with _cwd(root):
+        result = lint_files(found, config, replace(options, context=None))
+    out: dict[str, list[Finding]] = {f.path: [] for f in found}
+    for f in result.findings:
+        out.setdefault(f.path, []).append(f)
+    notes = [f"base: {e}" for e in result.errors]
+    return out, notes
+
+
+@dataclass(frozen=True)
+class Where:
+    """How to lint the base: the checkout, the lint options of the head run, the ``config``
+    input as a repository path, and the discovery globs."""
+
+    workspace: Path
+    overrides: Overrides
+    options: LintOptions
+    env: Mapping[str, str]
+    config_path: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+def against_base(view: BaseView, head: LintResult, where: Where, filter_mode: str, *,
+                 extra: Sequence[Finding] = (), notes: Sequence[str] = ()) -> Review:
+    """Lint the base versions of what the change touched (in a temporary directory) and
+    build the report. A base that cannot be linted is noted, never fatal."""
+    notes = list(notes)
+    affected = affected_dockerfiles(view.changes, head.files, where.config_path)
+    previous = {c.path: c.previous for c in view.changes if c.previous and c.path in affected}
+    status = {c.path: c.status for c in view.changes}
+    removed = removed_dockerfiles(view.changes, where.include, where.exclude)
+    base_paths = {p: previous.get(p, p) for p in affected if status.get(p) != "added"}
+    configs = [where.config_path] if where.config_path else list(CONFIG_NAMES)
+    lines: dict[str, FileLines] = {}
+    base: dict[str, list[Finding]] = {}
+    with tempfile.TemporaryDirectory(prefix="dockerfile-review-base-") as tmp:
+        root = Path(tmp)
+        try:
+            view.materialize([*base_paths.values(), *removed, *configs], root)
+            base, base_notes = lint_base(root, {**base_paths, **{p: p for p in removed}},
+                                         where.overrides, where.options, where.env,
+                                         where.config_path)
+            notes += base_notes
+            git = Git(where.workspace)
+            for path, reason in affected.items():
+                if reason == "changed":
+                    old = root / base_paths[path] if path in base_paths else None
+                    present = old if old is not None and old.is_file() else None
+                    lines[path] = git.diff_lines(present, where.workspace / path)
+        except Exception as exc:  # the base is a comparison aid: never lose the report
+            notes.append(f"could not lint the base: {exc}")
+            base = {}
+    gone = {p: base.pop(p, []) for p in removed}
+    return review(head.findings, head.dockerfiles, affected=affected, base=base, lines=lines,
+                  filter_mode=filter_mode, removed=gone, previous=previous, always_new=extra,
+                  notes=notes)
+
+
+__all__ = ["Where", "against_base", "lint_base"]
