@@ -28,6 +28,7 @@ from lint.github import base, changes, event, outputs
 from lint.github.settings import Settings, SettingsError
 from lint.run import LintOptions, LintResult, lint_files
 from lint.sinks import comment, neutralize, summary
+from lint.sinks import size as size_sink
 
 COMMENT_FILE = "dockerfile-review-comment.md"
 REPORT_FILE = "dockerfile-review-report.json"
@@ -214,7 +215,7 @@ def _report(s: Settings, plan: event.Plan, head: LintResult, review: review_mod.
     run_url = (f"{s.server_url}/{s.repository}/actions/runs/{s.run_id}"
                if s.repository and s.run_id else "")
     ctx = comment.Context(s.server_url, s.repository, s.sha, run_url, plan.base_sha, threshold)
-    size_md = size_report.markdown() if size_report is not None else None
+    size_md = size_sink.markdown(size_report) if size_report is not None else None
     body = comment.render(review, ctx, s.comment_marker_key(), size_md)
     try:
         outputs.write_summary(s.step_summary, summary.render(review, ctx, size_md, sarif_name))
@@ -249,11 +250,10 @@ def _report(s: Settings, plan: event.Plan, head: LintResult, review: review_mod.
     }
     if size_report is not None:
         values["size-delta-bytes"] = str(int(getattr(size_report, "delta_bytes", 0)))
-        size_json = getattr(size_report, "to_json", None)
-        if size_json is not None:
+        if True:
             try:
                 outputs.write_file(s.workspace, "dockerfile-review-size.json",
-                                   json.dumps(size_json(), indent=2) + "\n")
+                                   json.dumps(size_sink.to_json(size_report), indent=2) + "\n")
                 values["size-report"] = "dockerfile-review-size.json"
             except outputs.OutputError as exc:
                 errors.append(str(exc))
@@ -321,8 +321,8 @@ def _report_json(review: review_mod.Review, size_report: Any) -> str:
         for key in ("new", "fixed", "existing"):
             for item in f[key]:
                 item["message"] = neutralize.redact(item["message"])
-    if size_report is not None and hasattr(size_report, "to_json"):
-        data["size"] = size_report.to_json()
+    if size_report is not None:
+        data["size"] = size_sink.to_json(size_report)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

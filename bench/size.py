@@ -58,6 +58,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from lint.dockerfile import parse  # noqa: E402
+from lint.sinks import size as size_sink  # noqa: E402
 from lint.size import SizeReport, SizeSettings, run_step  # noqa: E402
 from lint.size.__main__ import _prepare, with_base  # noqa: E402
 from lint.size.docker import Docker  # noqa: E402
@@ -233,11 +234,11 @@ def measure(docker: str, image: str, base_image: str, repeat: int) -> bool | Non
                 builds.append(sum(sides[0]) if sides else 0.0)
         assert report is not None
         if len(report.images) != 1:
-            print(f"check failed: {report.to_json()}", file=sys.stderr)
+            print(f"check failed: {size_sink.to_json(report)}", file=sys.stderr)
             return None
         (measured,) = report.images
         if report.builds != 2 or measured.status != "compared" or measured.delta is None:
-            print(f"check failed: {report.to_json()}", file=sys.stderr)
+            print(f"check failed: {size_sink.to_json(report)}", file=sys.stderr)
             return None
         # Nothing changed: the PR touches only a file outside the context, then (hash) a file
         # the context's .dockerignore excludes plus a Dockerfile whose content is the same.

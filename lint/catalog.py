@@ -26,6 +26,9 @@ class Entry:
     tags: tuple[str, ...]
     security_severity: str | None = None
     precision: str = "high"
+    #: "final": about what ships (kept for the shipped stage's chain only, unless
+    #: ``--hadolint-all-stages``); "all": any stage.
+    scope: str = "all"
 
     @property
     def help_uri(self) -> str:
@@ -39,8 +42,9 @@ def _dl(
     *tags: str,
     security: str | None = None,
     precision: str = "high",
+    scope: str = "all",
 ) -> Entry:
-    return Entry(code, severity, description, ("hadolint", *tags), security, precision)
+    return Entry(code, severity, description, ("hadolint", *tags), security, precision, scope)
 
 
 _PIN = "reproducibility"
@@ -57,7 +61,7 @@ HADOLINT: dict[str, Entry] = {
         _dl("DL3001", INFO, "RUN calls an interactive or system command (ssh, vim, service, ps, "
             "top, kill, mount, ...) that has no use during a build.", "best-practice"),
         _dl("DL3002", WARN, "The last USER of the image is root.", "security",
-            security="5.0"),
+            security="5.0", scope="final"),
         _dl("DL3003", WARN, "RUN changes directory with cd; set WORKDIR instead.",
             "maintainability"),
         _dl("DL3004", ERR, "RUN uses sudo; builds already run as the current USER, so switch USER "
@@ -144,7 +148,7 @@ HADOLINT: dict[str, Entry] = {
             "maintainability"),
         _dl("DL3056", WARN, "A label that should hold a semantic version does not.",
             "maintainability"),
-        _dl("DL3057", None, "The stage has no HEALTHCHECK.", "reliability"),
+        _dl("DL3057", None, "The stage has no HEALTHCHECK.", "reliability", scope="final"),
         _dl("DL3058", WARN, "A label that should hold an RFC 5322 e-mail address does not.",
             "maintainability"),
         _dl("DL3059", INFO, "Consecutive RUN instructions could be merged into one layer.", "size",

@@ -1,26 +1,31 @@
 """The pure core: from parsed Dockerfiles and linter output to the final list of findings.
 
 ``analyze`` runs our rules on one file; ``apply_config`` applies pragmas and the shared
-configuration to every finding, whichever tool produced it. No I/O here.
+configuration to every finding, whichever tool produced it; ``supersede`` drops another tool's
+finding where one of our rules declares (``SUPERSEDES``) that it says the same thing. The engine
+knows rules only through the data they declare. No I/O here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from lint.config import Config
 from lint.dockerfile import Dockerfile, DockerfileError, parse
 from lint.finding import SOURCE_OURS, Finding, Severity
-from lint.rules import BY_CODE, RULES, Hit, Rule, RuleContext, _shell
-from lint.rules import dc001_unparsable as DC001
-from lint.rules import dc002_file_too_large as DC002
+from lint.rules import BY_CODE, RULES, Code, Hit, Rule, RuleContext
+from lint.rules._shell import Scripts
+
+#: The code for a file that cannot be parsed, and the one for a file too large for hadolint.
+UNPARSABLE, TOO_LARGE = "DC001", "DC002"
 
 
 class RuleCrash(Exception):
     """A rule raised: a bug of this project. Carries the rule code and file."""
 
 
-def stamp(rule: Rule, hit: Hit, path: str) -> Finding:
+def stamp(rule: Code, hit: Hit, path: str) -> Finding:
     """Turn a rule's ``Hit`` into a ``Finding``: code, severity and formatted message."""
     try:
         message = rule.MESSAGE.format(**hit.args)
@@ -47,7 +52,13 @@ def parse_or_error(path: str, data: bytes) -> Dockerfile | DockerfileError:
 
 def unparsable(path: str, error: DockerfileError) -> Finding:
     """The DC001 finding that explains why ``path`` could not be parsed."""
-    return stamp(DC001, Hit(error.line, args={"reason": error.message}), path)
+    return stamped(UNPARSABLE, path, error.line, reason=error.message)
+
+
+def stamped(code: str, path: str, line: int, **args: object) -> Finding:
+    """A finding of one of our codes stamped from what only the caller knows (a parse error,
+    a file's size, a built image's size): the code's own severity and message template."""
+    return stamp(BY_CODE[code], Hit(line, args=args), path)
 
 
 def parse_or_finding(path: str, data: bytes) -> Dockerfile | Finding:
@@ -57,23 +68,40 @@ def parse_or_finding(path: str, data: bytes) -> Dockerfile | Finding:
 
 
 def too_large(path: str, size: int, limit: int) -> Finding:
-    return stamp(DC002, Hit(1, args={"size": size, "limit": limit}), path)
+    return stamped(TOO_LARGE, path, 1, size=size, limit=limit)
 
 
 def analyze(
     dockerfile: Dockerfile, context: RuleContext, rules: Sequence[Rule] = RULES
 ) -> list[Finding]:
-    """Run every rule over one parsed Dockerfile."""
+    """Run every rule over one parsed Dockerfile. The rules share one memo of tokenised
+    scripts, made for this analysis and gone with it."""
+    context = replace(context, scripts=Scripts())
     out: list[Finding] = []
-    try:
-        for rule in rules:
-            try:
-                hits = list(rule.check(dockerfile, context))
-            except Exception as exc:  # a rule bug must not hide the other rules' findings
-                raise RuleCrash(f"{rule.CODE} crashed on {dockerfile.path}: {exc!r}") from exc
-            out += [stamp(rule, hit, dockerfile.path) for hit in hits]
-    finally:
-        _shell.forget()
+    for rule in rules:
+        try:
+            hits = list(rule.check(dockerfile, context))
+        except Exception as exc:  # a rule bug must not hide the other rules' findings
+            raise RuleCrash(f"{rule.CODE} crashed on {dockerfile.path}: {exc!r}") from exc
+        out += [stamp(rule, hit, dockerfile.path) for hit in hits]
+    return out
+
+
+def lines_where(codes: Collection[str], dockerfile: Dockerfile,
+                target: str | None) -> dict[int, list[str]]:
+    """The lines where the named rules fire on ``dockerfile`` (shipping ``target``), each with
+    the codes that fire there; a rule that crashes is left out. For callers that explain
+    something by our findings (the size step's waste table)."""
+    out: dict[int, list[str]] = {}
+    for rule in RULES:
+        if rule.CODE not in codes:
+            continue
+        try:
+            hits = list(rule.check(dockerfile, RuleContext(target=target)))
+        except Exception:  # noqa: S112 - an explanation is optional; the crash shows in the lint
+            continue
+        for hit in hits:
+            out.setdefault(hit.line, []).append(rule.CODE)
     return out
 
 
@@ -82,9 +110,7 @@ def apply_config(
     config: Config,
     dockerfiles: Mapping[str, Dockerfile],
 ) -> list[Finding]:
-    """Drop ignored codes and pragma-ignored findings; apply severity overrides. A DL3064
-    (secret-named ENV/ARG) on a line where DC102 still reports the token value itself is dropped:
-    DC102 says the same, more precisely (see DC102's docs)."""
+    """Drop ignored codes and pragma-ignored findings; apply severity overrides."""
     out = []
     for finding in findings:
         if finding.code in config.ignored:
@@ -100,22 +126,19 @@ def apply_config(
         if severity is not finding.severity:
             finding = finding.with_(severity=severity)
         out.append(finding)
-    secrets = {(f.path, f.line) for f in out if f.code == "DC102"}
-    return [f for f in out if f.code != "DL3064" or (f.path, f.line) not in secrets]
+    return out
 
 
-def merge_hadolint(ours: list[Finding], theirs: list[Finding]) -> list[Finding]:
-    """Combine our findings with hadolint's for one file. hadolint's DL1000 (parse error) is
-    dropped where our DC001 already says the same thing: when our parser rejected the whole file
-    (DC001 without any other DC finding), or on a line where DC001 reports (an unknown
-    instruction)."""
-    dc001_lines = {f.line for f in ours if f.code == DC001.CODE}
-    whole_file_error = bool(dc001_lines) and all(
-        f.code in (DC001.CODE, DC002.CODE) for f in ours
-    )
-    theirs = [f for f in theirs
-              if f.code != "DL1000" or not (whole_file_error or f.line in dc001_lines)]
-    return ours + theirs
+def supersede(findings: Sequence[Finding], unparsed: Collection[str] = ()) -> list[Finding]:
+    """Drop the findings our rules declare they supersede (``SUPERSEDES``): another tool's
+    code on the same file and line as the rule's finding, or anywhere in a file of ``unparsed``
+    (files our parser rejected as a whole, where our finding stands for the whole file)."""
+    declared = {rule.CODE: getattr(rule, "SUPERSEDES", ()) for rule in RULES}
+    here = {(f.path, f.line, code) for f in findings for code in declared.get(f.code, ())}
+    whole = {(f.path, code) for f in findings if f.path in unparsed
+             for code in declared.get(f.code, ())}
+    return [f for f in findings
+            if (f.path, f.line, f.code) not in here and (f.path, f.code) not in whole]
 
 
 def exceeds(findings: Iterable[Finding], config: Config) -> bool:
@@ -128,4 +151,5 @@ def worst(findings: Iterable[Finding]) -> Severity | None:
     return ranked[0] if ranked else None
 
 
-__all__ = ["BY_CODE", "RULES", "RuleCrash", "analyze", "apply_config", "exceeds", "stamp"]
+__all__ = ["BY_CODE", "RULES", "RuleCrash", "analyze", "apply_config", "exceeds", "lines_where",
+           "stamp", "stamped", "supersede"]

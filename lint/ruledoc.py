@@ -26,7 +26,7 @@ from __future__ import annotations
 import inspect
 import re
 
-from lint.rules._base import Rule
+from lint.rules._base import Code as Rule
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 

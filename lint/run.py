@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lint import catalog, engine, fingerprint, hadolint, heredoc
 from lint import context as context_io
-from lint import engine, fingerprint, hadolint, heredoc
 from lint.config import Config, Overrides, hadolint_args
 from lint.discovery import Found
 from lint.dockerfile import Dockerfile, DockerfileError
@@ -21,9 +21,6 @@ from lint.finding import Finding
 from lint.rules import RuleContext
 
 MAX_FILE_SIZE = 1_000_000
-#: hadolint's per-stage rules that are about what ships; kept only for the shipped stage unless
-#: ``hadolint_all_stages`` is set.
-SHIPPED_ONLY_HADOLINT = frozenset({"DL3002", "DL3057"})
 
 
 @dataclass(frozen=True)
@@ -50,11 +47,13 @@ class LintResult:
 
 
 def _shipped_only(findings: list[Finding], df: Dockerfile, ctx: RuleContext) -> list[Finding]:
+    """hadolint's rules about what ships (catalog scope ``final``), kept for the shipped
+    stage's chain only."""
     chain = df.chain(df.shipped_stage(ctx.target))
     spans = [(s.instructions[0].line, s.instructions[-1].end_line) for s in chain]
     return [
         f for f in findings
-        if f.code not in SHIPPED_ONLY_HADOLINT or any(a <= f.line <= b for a, b in spans)
+        if catalog.lookup(f.code).scope != "final" or any(a <= f.line <= b for a, b in spans)
     ]
 
 
@@ -147,7 +146,9 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
         df = result.dockerfiles.get(path)
         if df is not None and not options.hadolint_all_stages:
             hl = _shipped_only(hl, df, result.contexts[path])
-        combined += engine.merge_hadolint(mine, hl)
+        combined += mine + hl
     combined = engine.apply_config(combined, config, result.dockerfiles)
+    unparsed = [p for p in result.files if p in ours and p not in result.dockerfiles]
+    combined = engine.supersede(combined, unparsed)
     result.findings = fingerprint.assign(combined, result.dockerfiles)
     return result

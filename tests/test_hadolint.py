@@ -259,7 +259,7 @@ def test_corpus_parity_with_hadolint_alone(tmp_path: Path) -> None:
         # engine.apply_config drops a DL3064 (secret-named ENV/ARG) on a line where DC102
         # reports the value itself: one secret, one finding.
         expected -= {(c, ln) for c, ln in expected if c == "DL3064" and ("DC102", ln) in dc}
-        # engine.merge_hadolint drops DL1000 when our parser rejected the file (DC001).
+        # engine.supersede drops DL1000 when our parser rejected the file (DC001).
         if any(c == "DC001" for c, _ in dc):
             expected -= {(c, ln) for c, ln in expected if c == "DL1000"}
         if {c for c, _ in expected} == {"DL1000"} and not any(c == "DL1000" for c, _ in mine):

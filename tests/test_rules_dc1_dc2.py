@@ -1,84 +1,15 @@
-"""Fixtures for DC101-DC104 and DC201-DC204: the exact set of (code, line) per fixture.
-
-Each fixture under ``tests/rules/<CODE>/`` names its outcome (``bad_*``/``good_*``) and states
-its expected findings in its first lines, ``# expect: DC101@1, DC202@7`` or ``# expect: none``,
-listing only the codes of the rule under test. A directory fixture holds a ``Dockerfile`` and
-is linted with that directory as the build context. Our rules only (no hadolint), then the
-file's pragmas through ``apply_config``.
-"""
+"""DC101-DC104 and DC201-DC204 beyond their fixtures (tests/test_rule_fixtures.py runs those):
+targets, messages, redaction, DL3064 giving way to DC102, severities and the shell reader."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
-from lint import context as build_context
 from lint.config import Config
 from lint.dockerfile import parse
-from lint.engine import analyze, apply_config
+from lint.engine import analyze, apply_config, supersede
 from lint.finding import Finding, Severity
 from lint.rules import BY_CODE, RuleContext
-
-RULES = Path(__file__).parent / "rules"
-CODES = ("DC101", "DC102", "DC103", "DC104", "DC201", "DC202", "DC203", "DC204")
-# Rules that substitute ARG/ENV values, so need a fixture with ``ARG``/``${VAR}``.
-READS_VARIABLES = ("DC102", "DC103", "DC104", "DC201", "DC202", "DC203", "DC204")
-_EXPECT = re.compile(r"^#\s*expect:\s*(.+?)\s*$")
-
-
-def fixtures(code: str) -> list[Path]:
-    folder = RULES / code
-    return sorted(p for p in folder.iterdir() if p.is_dir() or p.suffix == ".Dockerfile")
-
-
-def dockerfile_of(fixture: Path) -> Path:
-    return fixture / "Dockerfile" if fixture.is_dir() else fixture
-
-
-def expected(fixture: Path) -> set[tuple[str, int]]:
-    for raw in dockerfile_of(fixture).read_text(encoding="utf-8").splitlines()[:5]:
-        match = _EXPECT.match(raw)
-        if match:
-            if match.group(1).strip().lower() == "none":
-                return set()
-            pairs = (item.strip().split("@") for item in match.group(1).split(","))
-            return {(code, int(line)) for code, line in pairs}
-    raise AssertionError(f"{fixture} has no '# expect:' line")
-
-
-def lint(fixture: Path, code: str, target: str | None = None) -> list[Finding]:
-    path = dockerfile_of(fixture)
-    dockerfile = parse(str(path), path.read_bytes())
-    ctx = build_context.load(path, fixture if fixture.is_dir() else None, target=target)
-    findings = apply_config(analyze(dockerfile, ctx), Config(), {dockerfile.path: dockerfile})
-    return [f for f in findings if f.code == code]
-
-
-CASES = [(code, fixture) for code in CODES for fixture in fixtures(code)]
-
-
-@pytest.mark.parametrize(("code", "fixture"), CASES, ids=[f"{c}/{f.name}" for c, f in CASES])
-def test_fixture(code: str, fixture: Path) -> None:
-    want = expected(fixture)
-    assert all(c == code for c, _ in want), "a fixture lists only its own rule's codes"
-    assert {(f.code, f.line) for f in lint(fixture, code)} == want
-    assert fixture.name.startswith("bad_" if want else "good_")
-
-
-@pytest.mark.parametrize("code", CODES)
-def test_fixture_coverage(code: str) -> None:
-    """At least three bad and three good fixtures, a multi-stage one, a pragma one and, for
-    rules that read variables, one with ARG/${VAR} substitution."""
-    found = fixtures(code)
-    texts = [dockerfile_of(f).read_text(encoding="utf-8") for f in found]
-    assert sum(f.name.startswith("bad_") for f in found) >= 3
-    assert sum(f.name.startswith("good_") for f in found) >= 3
-    assert any(len(re.findall(r"(?m)^FROM ", t)) > 1 for t in texts), "multi-stage"
-    assert any(f"hadolint ignore={code}" in t for t in texts), "pragma"
-    if code in READS_VARIABLES:
-        assert any("ARG " in t and "${" in t for t in texts), "ARG substitution"
 
 
 def _run(code: str, text: str, target: str | None = None) -> list[tuple[int, str]]:
@@ -124,10 +55,10 @@ def test_dl3064_gives_way_to_dc102_on_the_same_line_only() -> None:
         Finding("Dockerfile", line, "DL3064", Severity.WARNING, "Potentially sensitive", "hadolint")
         for line in (2, 3, 5)
     ]
-    kept = apply_config(ours + theirs, Config(), {"Dockerfile": dockerfile})
+    kept = supersede(apply_config(ours + theirs, Config(), {"Dockerfile": dockerfile}))
     assert sorted((f.code, f.line) for f in kept) == [("DC102", 2), ("DL3064", 3), ("DL3064", 5)]
-    ignored = apply_config(ours + theirs, Config(ignored=frozenset({"DC102"})),
-                           {"Dockerfile": dockerfile})
+    ignored = supersede(apply_config(ours + theirs, Config(ignored=frozenset({"DC102"})),
+                                     {"Dockerfile": dockerfile}))
     assert sorted((f.code, f.line) for f in ignored) == [("DL3064", n) for n in (2, 3, 5)]
 
 

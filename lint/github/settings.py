@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lint.config import LEVELS, THRESHOLDS, Overrides
+from lint.inputs import read_input, split_list
 
 FORMATS = ("sarif", "json", "tty")
 FILTER_MODES = ("added", "diff_context", "file", "nofilter")
@@ -49,21 +50,6 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash(self._value)
-
-
-def read_input(env: Mapping[str, str], name: str, default: str = "") -> str:
-    """``INPUT_FAILURE_THRESHOLD``, else GitHub's raw ``INPUT_FAILURE-THRESHOLD``, else default."""
-    upper = name.upper()
-    for key in (f"INPUT_{upper.replace('-', '_')}", f"INPUT_{upper}"):
-        value = env.get(key)
-        if value is not None and value.strip() != "":
-            return value.strip()
-    return default
-
-
-def split_list(value: str) -> tuple[str, ...]:
-    """Items separated by commas or newlines, blanks dropped (the usual action-input idiom)."""
-    return tuple(p.strip() for p in value.replace("\n", ",").split(",") if p.strip())
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:

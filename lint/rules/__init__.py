@@ -1,6 +1,10 @@
 """The rule registry, listed by hand (no discovery by import side effects).
 
-``tests/test_registry.py`` proves every module in this package is listed and codes are unique.
+``RULES`` are the rules whose ``check`` runs on every parsed Dockerfile. ``STAMPED`` are codes
+the engine or the size step stamps from what only they know (DC002: the file's size; DC501: a
+built image's size): modules with the same constants and documentation, and no ``check``.
+``BY_CODE`` holds both, for SARIF and the docs. ``tests/test_registry.py`` proves every module
+in this package is listed once and codes are unique.
 """
 
 from __future__ import annotations
@@ -24,11 +28,10 @@ from lint.rules import (
     dc402_python_env_missing,
     dc501_image_size_budget,
 )
-from lint.rules._base import Hit, Rule, RuleContext
+from lint.rules._base import Code, Hit, Rule, RuleContext
 
 RULES: tuple[Rule, ...] = (
     dc001_unparsable,
-    dc002_file_too_large,
     dc101_missing_user,
     dc102_secret_in_image,
     dc103_ssh_port_exposed,
@@ -43,9 +46,13 @@ RULES: tuple[Rule, ...] = (
     dc304_dockerignore_missing,
     dc401_missing_healthcheck,
     dc402_python_env_missing,
+)
+
+STAMPED: tuple[Code, ...] = (
+    dc002_file_too_large,
     dc501_image_size_budget,
 )
 
-BY_CODE: dict[str, Rule] = {rule.CODE: rule for rule in RULES}
+BY_CODE: dict[str, Code] = {code.CODE: code for code in (*RULES, *STAMPED)}
 
-__all__ = ["BY_CODE", "RULES", "Hit", "Rule", "RuleContext"]
+__all__ = ["BY_CODE", "RULES", "STAMPED", "Code", "Hit", "Rule", "RuleContext"]

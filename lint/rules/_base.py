@@ -10,6 +10,7 @@ A rule is a module with constants and one function::
     TAGS = ("security",)      # SARIF properties.tags
     SECURITY_SEVERITY = "7.5" # for security rules, else None
     PRECISION = "high"        # SARIF properties.precision
+    SUPERSEDES = ("DL3064",)  # optional: other tools' codes this rule's finding replaces
 
     def check(dockerfile, context) -> Iterable[Hit]: ...
 
@@ -25,6 +26,7 @@ from typing import Protocol
 
 from lint.dockerfile import Dockerfile, Stage
 from lint.finding import Severity
+from lint.rules._shell import Scripts
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class RuleContext:
 
     ``dockerignore`` is the text of the ignore file that applies to the build context (``None``
     when there is none); ``context_files`` the context's files, relative and POSIX, when known.
+    ``scripts`` memoises tokenised RUN scripts for one file's analysis (``engine.analyze`` gives
+    each analysis a fresh one).
     """
 
     target: str | None = None
@@ -53,11 +57,12 @@ class RuleContext:
     context_files: frozenset[str] | None = None
     pin_exempt: tuple[str, ...] = ()
     trusted_registries: tuple[str, ...] = ()
+    scripts: Scripts = field(default_factory=Scripts, compare=False, repr=False)
 
 
-class Rule(Protocol):
-    """What the registry holds: a rule module. Members are read-only properties so that a
-    module's plain constants satisfy the protocol."""
+class Code(Protocol):
+    """A documented code of ours: the constants every DC module has. Members are read-only
+    properties so that a module's plain constants satisfy the protocol."""
 
     @property
     def CODE(self) -> str: ...
@@ -75,6 +80,12 @@ class Rule(Protocol):
     def SECURITY_SEVERITY(self) -> str | None: ...
     @property
     def PRECISION(self) -> str: ...
+
+
+class Rule(Code, Protocol):
+    """A rule the engine runs: a ``Code`` with a ``check``. A rule may also declare
+    ``SUPERSEDES = ("DL3064",)``: codes of other tools that say the same thing less precisely,
+    dropped where the rule reports on the same line (``engine.supersede``)."""
 
     def check(self, dockerfile: Dockerfile, context: RuleContext) -> Iterable[Hit]: ...
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from lint.dockerfile import Dockerfile, Instruction, Stage
-from lint.rules._shell import commands, run_commands
+from lint.rules._shell import Scripts
 
 _HOME = re.compile(r"^(?:~|\$\{?HOME\}?|/root)(?=/|$)")
 
@@ -66,11 +66,12 @@ def expanded(dockerfile: Dockerfile, ins: Instruction, text: str) -> str:
 
 
 def shell_steps(
-    dockerfile: Dockerfile, ins: Instruction, cwd: str
+    dockerfile: Dockerfile, ins: Instruction, cwd: str, scripts: Scripts
 ) -> Iterator[tuple[list[str], str]]:
     """The simple commands of a RUN, variables substituted, each with the directory it runs
     in (``cd`` inside the script is followed)."""
-    cmds = run_commands(ins) if ins.json_form else commands(expanded(dockerfile, ins, ins.script))
+    cmds = (scripts.run_commands(ins) if ins.json_form
+            else scripts.commands(expanded(dockerfile, ins, ins.script)))
     for words in cmds:
         if words[0] == "cd" and len(words) > 1:
             cwd = resolve(words[-1], cwd)

@@ -10,7 +10,6 @@ anything it cannot tokenise as one command of raw words. Good enough to recognis
 
 from __future__ import annotations
 
-import functools
 import re
 import shlex
 from collections.abc import Iterator
@@ -48,11 +47,30 @@ def commands(script: str) -> list[list[str]]:
     return [list(words) for words in _commands(script)]
 
 
-# Several rules read the same RUN (and every stage that builds on it): tokenise each script once
-# per file. Each rule scans every RUN in order, so a bounded LRU would miss on every call once a
-# file has more RUNs than it holds; the memo is unbounded and ``forget`` empties it after each
-# file (engine.analyze).
-@functools.cache
+class Scripts:
+    """One file's tokenised scripts. Several rules read the same RUN (and every stage that
+    builds on it), so each script is tokenised once per file. Each rule scans every RUN in order,
+    so a bounded LRU would miss on every call once a file has more RUNs than it holds: the memo
+    is unbounded, and lives exactly as long as the per-file ``RuleContext`` that
+    ``engine.analyze`` makes for one file's analysis."""
+
+    def __init__(self) -> None:
+        self._memo: dict[str, tuple[tuple[str, ...], ...]] = {}
+
+    def commands(self, script: str) -> list[list[str]]:
+        """``commands(script)``, memoised."""
+        found = self._memo.get(script)
+        if found is None:
+            found = self._memo[script] = _commands(script)
+        return [list(words) for words in found]
+
+    def run_commands(self, ins: Instruction) -> list[list[str]]:
+        """``run_commands(ins)``, memoised."""
+        if ins.json_form:
+            return [list(ins.args)] if ins.args else []
+        return self.commands(ins.script)
+
+
 def _commands(script: str) -> tuple[tuple[str, ...], ...]:
     script = script.replace("\\\n", " ")
     result: list[list[str]] = []
@@ -103,11 +121,6 @@ def _commands(script: str) -> tuple[tuple[str, ...], ...]:
         if words and not words[0].startswith("#"):
             cleaned.append(tuple(words))
     return tuple(cleaned)
-
-
-def forget() -> None:
-    """Drop the per-file memo of tokenised scripts."""
-    _commands.cache_clear()
 
 
 def run_commands(ins: Instruction) -> list[list[str]]:

@@ -6,7 +6,7 @@ import re
 
 from lint.dockerfile import Dockerfile, Stage
 from lint.rules._imageref import parse_ref
-from lint.rules._shell import run_commands
+from lint.rules._shell import Scripts
 
 _PY_IMAGES = re.compile(r"^(python|pypy)$|^python\d|^distroless/python|/python\d?$")
 _PY_WORDS = re.compile(
@@ -23,7 +23,7 @@ SERVERS = re.compile(
 )
 
 
-def is_python(dockerfile: Dockerfile, stage: Stage) -> bool:
+def is_python(dockerfile: Dockerfile, stage: Stage, scripts: Scripts) -> bool:
     """A Python image: a python base, or pip/python used in RUN/CMD/ENTRYPOINT of its chain
     (not Python that only an ``apk add --virtual`` build group installs)."""
     for st in dockerfile.chain(stage):
@@ -33,7 +33,7 @@ def is_python(dockerfile: Dockerfile, stage: Stage) -> bool:
         if ins.keyword in ("CMD", "ENTRYPOINT") and _PY_WORDS.search(ins.script):
             return True
         if ins.keyword == "RUN" and any(
-            _PY_WORDS.search(" ".join(words)) for words in run_commands(ins)
+            _PY_WORDS.search(" ".join(words)) for words in scripts.run_commands(ins)
             if not _build_group(words)
         ):
             return True

@@ -39,6 +39,9 @@ SCOPE = "file"
 TAGS = ("correctness",)
 SECURITY_SEVERITY: str | None = None
 PRECISION = "very-high"
+#: hadolint's parse error says the same as DC001 on its line (or anywhere, for a file our
+#: parser rejected as a whole).
+SUPERSEDES = ("DL1000",)
 
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:

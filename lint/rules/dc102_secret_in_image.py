@@ -69,6 +69,9 @@ SCOPE = "all"
 TAGS = ("security", "secrets")
 SECURITY_SEVERITY: str | None = "8.0"
 PRECISION = "high"
+#: hadolint's DL3064 (a secret-looking ENV/ARG name) on a line where DC102 reports the value
+#: itself: one secret, one finding.
+SUPERSEDES = ("DL3064",)
 
 _FILES = (
     ".env", ".env.*", ".env[*]", "*.pem", "*.key", "id_rsa*", "id_dsa*", "id_ecdsa*",

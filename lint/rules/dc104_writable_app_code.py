@@ -88,7 +88,8 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
                 how = f"{ins.keyword} --{'chown' if owner else 'chmod'}"
                 hit = Hit(ins.line, ins.end_line, {"how": how, "path": dest})
                 found.append((hit, owner or None))
-        for words, here in shell_steps(dockerfile, ins, cwd) if ins.keyword == "RUN" else ():
+        steps = shell_steps(dockerfile, ins, cwd, context.scripts) if ins.keyword == "RUN" else ()
+        for words, here in steps:
             args = positionals(words, _USER_OPTS)
             if words[0] in ("useradd", "adduser") and args and (uid := _uid(words)):
                 alias.update({args[0]: uid, uid: args[0]})

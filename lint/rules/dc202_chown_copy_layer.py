@@ -80,7 +80,7 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
             if ins.keyword != "RUN":
                 continue
             hit = None
-            for words, here in shell_steps(dockerfile, ins, cwd):
+            for words, here in shell_steps(dockerfile, ins, cwd, context.scripts):
                 if words[0] == "mkdir":
                     made += [resolve(p, here) for p in positionals(words, frozenset({"-m"}))]
                 if words[0] in ("chown", "chmod") and hit is None and ins.stage == stage.index:

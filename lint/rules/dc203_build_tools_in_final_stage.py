@@ -80,7 +80,8 @@ _REMOVE = frozenset({"purge", "remove", "autoremove", "del", "erase"})
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
     kept: dict[Instruction, list[str]] = {}  # RUN -> build tools it installed, still there
     for ins, cwd in walk(dockerfile, shipped(dockerfile, context)):
-        cmds = [w for w, _ in shell_steps(dockerfile, ins, cwd)] if ins.keyword == "RUN" else []
+        steps = shell_steps(dockerfile, ins, cwd, context.scripts) if ins.keyword == "RUN" else ()
+        cmds = [w for w, _ in steps]
         added = [p for i in installs(cmds) if i.manager in _MANAGERS for p in _names(i)]
         if any(w[:2] == ["apt-mark", "auto"] for w in cmds):  # purge --auto-remove follows
             added = []

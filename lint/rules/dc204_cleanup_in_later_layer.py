@@ -86,7 +86,7 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
             if ins.keyword != "RUN":
                 continue
             mounts, new, hit = mount_targets(ins, cwd), list[str](), None
-            for words, here in shell_steps(dockerfile, ins, cwd):
+            for words, here in shell_steps(dockerfile, ins, cwd, context.scripts):
                 created, deleted = effects(words, here)
                 if created is _PIP and _pip_cache_off(dockerfile, ins):
                     created = []

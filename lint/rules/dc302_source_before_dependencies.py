@@ -42,7 +42,6 @@ from collections.abc import Callable, Iterator
 from lint.dockerfile import Dockerfile, Instruction, expand
 from lint.finding import Severity
 from lint.rules._base import Hit, RuleContext
-from lint.rules._shell import run_commands
 
 CODE = "DC302"
 NAME = "source-before-dependencies"
@@ -129,7 +128,8 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
                 if source is not None:
                     copied = (ins, source)
                     continue
-            if ins.keyword == "RUN" and any(dependency_install(w) for w in run_commands(ins)):
+            if ins.keyword == "RUN" and any(
+                    dependency_install(w) for w in context.scripts.run_commands(ins)):
                 if copied is not None:
                     cp, source = copied
                     yield Hit(cp.line, cp.end_line, args={

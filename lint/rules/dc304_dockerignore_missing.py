@@ -39,9 +39,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lint.dockerfile import Dockerfile
+from lint.dockerignore import excluded, parse
 from lint.finding import Severity
 from lint.rules._base import Hit, RuleContext, shipped
-from lint.rules._dockerignore import excluded, parse
 from lint.rules._stacks import is_python
 
 CODE = "DC304"
@@ -57,7 +57,7 @@ _PY_FILES = (".py", "requirements.txt", "pyproject.toml", "Pipfile", "setup.py")
 
 
 def _python_context(dockerfile: Dockerfile, context: RuleContext) -> bool:
-    if is_python(dockerfile, shipped(dockerfile, context)):
+    if is_python(dockerfile, shipped(dockerfile, context), context.scripts):
         return True
     files = context.context_files or frozenset()
     return any(f.endswith(_PY_FILES) for f in files)

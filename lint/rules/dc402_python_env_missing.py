@@ -53,7 +53,7 @@ WANTED = ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
     stage = shipped(dockerfile, context)
-    if not is_python(dockerfile, stage):
+    if not is_python(dockerfile, stage, context.scripts):
         return
     env = dockerfile.variables(stage)
     declared = {

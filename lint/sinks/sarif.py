@@ -36,7 +36,7 @@ from urllib.parse import quote
 
 from lint import __version__, catalog, ruledoc
 from lint.finding import Finding, Severity
-from lint.rules import BY_CODE, Rule
+from lint.rules import BY_CODE, Code
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 VERSION = "2.1.0"
@@ -87,7 +87,7 @@ def _unwrap(markdown: str) -> str:
     return "\n\n".join(" ".join(p.split("\n")) for p in markdown.split("\n\n"))
 
 
-def _dc_rule(rule: Rule, rules_uri: str | None = None) -> Json:
+def _dc_rule(rule: Code, rules_uri: str | None = None) -> Json:
     what = _limit(_unwrap(ruledoc.sections(rule)["What it does"]))
     help_md = ruledoc.markdown(rule)
     properties: Json = {"tags": sorted(rule.TAGS), "precision": rule.PRECISION}

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lint.dockerfile import DockerfileError, parse
+from lint.sinks import size as size_sink
 from lint.size.docker import BuildRequest, Docker, DockerError
 from lint.size.settings import SizeSettings
 from lint.size.step import run_step
@@ -103,7 +104,7 @@ def compare(base: Path, head: Path, context: Path, from_image: str, docker_comma
     print(f"Base: {base}\nHead: {head}\nContext: {context}"
           + (f"\nFROM images replaced by {from_image} (pip's PEP 668 marker removed)"
              if from_image else "") + "\n")
-    print(report.markdown())
+    print(size_sink.markdown(report))
     return 1 if report.skipped or any(i.failure for i in report.images) else 0
 
 

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lint.sinks.neutralize import redact
+from lint.redact import redact
 
 LOG_TAIL_LINES = 30
 _PROTECTED_ENV = re.compile(r"^(PATH|HOME|USER|SHELL|TMPDIR|LANG|LC_.*|DOCKER_.*|BUILDKIT_.*)$")

@@ -23,8 +23,8 @@ from typing import Any
 
 import yaml
 
+from lint import dockerignore as _dockerignore
 from lint.git import Git, GitError
-from lint.rules import _dockerignore
 from lint.size.budget import Budgets
 from lint.size.settings import ImageSpec
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from lint.github.settings import read_input
+from lint.inputs import read_input
 from lint.size import budget
 from lint.size.budget import BudgetError, Budgets
 

@@ -21,14 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lint.dockerfile import Dockerfile, DockerfileError, parse
-from lint.engine import stamp
+from lint.engine import lines_where, stamped
 from lint.finding import Finding
 from lint.git import Git, GitError
-from lint.rules import RuleContext
-from lint.rules import dc202_chown_copy_layer as DC202
-from lint.rules import dc204_cleanup_in_later_layer as DC204
-from lint.rules import dc501_image_size_budget as DC501
-from lint.rules._base import Hit
 from lint.size import align, budget, waste
 from lint.size.docker import BuildOutcome, BuildRequest, Docker, DockerError
 from lint.size.images import Image, affected, content_hash, ignore_at, select
@@ -40,6 +35,7 @@ from lint.size.settings import SizeSettings
 DELTA_EVENTS = ("pull_request", "push", "merge_group")
 SIZE_ONLY_EVENTS = ("workflow_dispatch", "schedule")
 REFUSED_EVENTS = ("pull_request_target", "workflow_run")
+BUDGET = "DC501"  # the code of an exceeded image size budget
 
 
 @dataclass
@@ -266,8 +262,8 @@ def budget_findings(image: Image, dockerfile: Dockerfile, head: int, base: int |
     finding for each on the ``FROM`` line of the shipped stage."""
     breaches = tuple(budget.check(image.budgets, head, base))
     line = dockerfile.shipped_stage(image.target).line
-    return breaches, [stamp(DC501, Hit(line, args={"message": b.describe(image.name)}),
-                            image.dockerfile) for b in breaches]
+    return breaches, [stamped(BUDGET, image.dockerfile, line, message=b.describe(image.name))
+                      for b in breaches]
 
 
 def _replace(result: ImageResult, **changes: object) -> ImageResult:
@@ -277,16 +273,7 @@ def _replace(result: ImageResult, **changes: object) -> ImageResult:
 
 
 def _size_findings(dockerfile: Dockerfile, target: str | None) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    context = RuleContext(target=target)
-    for rule in (DC202, DC204):
-        try:
-            hits = list(rule.check(dockerfile, context))
-        except Exception:  # noqa: S112 - a rule bug must not cost the size report
-            continue
-        for hit in hits:
-            out.setdefault(hit.line, []).append(rule.CODE)
-    return out
+    return lines_where(waste.WASTE_CODES, dockerfile, target)
 
 
 def _waste_rows(found: waste.Waste, image: Measured, dockerfile: Dockerfile,

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from lint.size.measure import Layer
 
 TOP = 5
+#: Our rules whose findings explain waste: a chown layer (DC202), a cleanup in a later layer
+#: (DC204).
+WASTE_CODES = ("DC202", "DC204")
 
 
 @dataclass(frozen=True)
@@ -88,4 +91,4 @@ def explained_by(offender: Offender, lines: Mapping[int, int],
     line = lines.get(offender.removed)
     if line is None:
         return []
-    return [c for c in findings.get(line, ()) if c in ("DC202", "DC204")]
+    return [c for c in findings.get(line, ()) if c in WASTE_CODES]

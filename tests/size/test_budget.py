@@ -9,6 +9,7 @@ import pytest
 
 from lint.dockerfile import parse
 from lint.finding import Severity
+from lint.sinks.size import signed
 from lint.size import SizeSettings
 from lint.size.budget import (
     BudgetError,
@@ -20,7 +21,6 @@ from lint.size.budget import (
     parse_size,
 )
 from lint.size.images import Image
-from lint.size.report import signed
 from lint.size.settings import SizeSettingsError
 from lint.size.step import budget_findings
 

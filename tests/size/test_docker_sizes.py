@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from lint.sinks import size as size_sink
 from lint.size import SizeReport, SizeSettings, run_step
 from lint.size.report import ImageResult
 from tests.size.conftest import DOCKER, Repo, base_image_bytes
@@ -51,7 +52,7 @@ def test_adding_a_layer(busybox_base: str, make_repo: MakeRepo) -> None:
     assert rows(image) == [(2, "same", 100_000, 100_000), (3, "added", None, 200_000)]
     assert image.compressed_delta is not None and 200_000 <= image.compressed_delta < 201_000
     assert report.builds == 2
-    md = report.markdown()
+    md = size_sink.markdown(report)
     assert "| 🔺 | Dockerfile | 2.0 MiB | 2.2 MiB | +195.3 KiB | +9.6% |" in md
     assert ("| 3 | RUN head -c 200000 /dev/urandom &gt; /b (new) | — | 195.3 KiB | +195.3 KiB |"
             in md)
@@ -66,7 +67,7 @@ def test_removing_and_growing_layers(busybox_base: str, make_repo: MakeRepo) -> 
     assert rows(image) == [(2, "changed", 100_000, 150_000), (3, "removed", 50_000, None)]
     assert image.head is not None and image.head.own == 150_000
     # A delta of zero is below the threshold: the image counts as unchanged.
-    assert "1 image unchanged: Dockerfile" in report.markdown()
+    assert "1 image unchanged: Dockerfile" in size_sink.markdown(report)
 
 
 def test_inserted_instruction_keeps_later_pairs(busybox_base: str, make_repo: MakeRepo) -> None:
@@ -96,7 +97,7 @@ def test_multi_stage_target(busybox_base: str, make_repo: MakeRepo) -> None:
     assert report.delta_bytes == 50_000
     # Line 5 rebuilds on a new parent: new layer content, same size.
     assert rows(image) == [(4, "changed", 400_000, 450_000), (5, "changed", 10_000, 10_000)]
-    assert "target final" in report.markdown()
+    assert "target final" in size_sink.markdown(report)
 
 
 def test_build_failing_only_on_base(busybox_base: str, make_repo: MakeRepo) -> None:
@@ -112,7 +113,7 @@ def test_build_failing_only_on_base(busybox_base: str, make_repo: MakeRepo) -> N
     other = only(report, "other/Dockerfile")
     assert other.status == "compared" and other.delta == 20_000
     assert report.delta_bytes == 20_000
-    assert "| ❌ | app/Dockerfile | base build failed |" in report.markdown()
+    assert "| ❌ | app/Dockerfile | base build failed |" in size_sink.markdown(report)
 
 
 def test_unchanged_image_is_not_built(busybox_base: str, make_repo: MakeRepo) -> None:
@@ -156,7 +157,7 @@ def test_build_arg_value_never_appears(busybox_base: str, make_repo: MakeRepo,
     report = step(repo, settings)
     assert only(report, "bad").failure is not None
     assert "token is ***" in (only(report, "bad").failure.log_tail)  # type: ignore[union-attr]
-    everything = (report.markdown() + json.dumps(report.to_json()) + repr(report)
+    everything = (size_sink.markdown(report) + json.dumps(size_sink.to_json(report)) + repr(report)
                   + "".join(f.message for f in report.findings) + repr(settings))
     assert secret not in everything
     assert report.failed and [f.code for f in report.findings] == ["DC501"]
@@ -171,4 +172,4 @@ def test_size_only_events_build_head_alone(busybox_base: str, make_repo: MakeRep
     image = only(report)
     assert image.status == "head-only" and image.delta is None and report.builds == 1
     assert image.head is not None and image.head.size == base_image_bytes() + 11_000
-    assert "| | Dockerfile | 1.9 MiB |" in report.markdown()
+    assert "| | Dockerfile | 1.9 MiB |" in size_sink.markdown(report)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from lint.sinks import size as size_sink
 from lint.size.align import Alignment, Row
 from lint.size.budget import Breach
 from lint.size.report import Failure, ImageResult, Side, SizeReport, WasteRow
@@ -101,23 +102,23 @@ def size_only_report() -> SizeReport:
 
 
 def test_golden_compared() -> None:
-    check_golden("compared.md", compared_report().markdown())
+    check_golden("compared.md", size_sink.markdown(compared_report()))
 
 
 def test_golden_size_only() -> None:
-    check_golden("size_only.md", size_only_report().markdown())
+    check_golden("size_only.md", size_sink.markdown(size_only_report()))
 
 
 def test_golden_skipped() -> None:
     report = SizeReport(skipped="no Docker engine answered (docker version exited with 1: "
                         "Cannot connect to the Docker daemon at unix:///nonexistent.sock); "
                         "linting still reports")
-    check_golden("skipped.md", report.markdown())
+    check_golden("skipped.md", size_sink.markdown(report))
 
 
 def test_compared_report_facts() -> None:
     report = compared_report()
-    md = report.markdown()
+    md = size_sink.markdown(report)
     # The table of images: up and down markers, Δ%, the compressed estimate.
     assert "| 🔺 | api | 1.0 GiB |" not in md
     assert "| 🔽 | worker | 2.0 MiB | 1.5 MiB | −488.3 KiB | −23.8% | −195.3 KiB |" in md
@@ -141,16 +142,17 @@ def test_compared_report_facts() -> None:
 def test_threshold_is_configurable() -> None:
     report = compared_report()
     report.minimum_change = 1
-    assert "⚪ 1 image unchanged: cron" in report.markdown()
-    assert "| 🔺 | almost | 4.8 MiB | 4.8 MiB | +1023 B | +0.0% | +1000 B |" in report.markdown()
+    assert "⚪ 1 image unchanged: cron" in size_sink.markdown(report)
+    row = "| 🔺 | almost | 4.8 MiB | 4.8 MiB | +1023 B | +0.0% | +1000 B |"
+    assert row in size_sink.markdown(report)
     report.minimum_change = 600_000
     # A breach is never hidden as "unchanged"; the 500,000-byte shrink now is.
-    assert "⚪ 3 images unchanged: worker, almost, cron" in report.markdown()
-    assert "| 🔺 | api |" in report.markdown()
+    assert "⚪ 3 images unchanged: worker, almost, cron" in size_sink.markdown(report)
+    assert "| 🔺 | api |" in size_sink.markdown(report)
 
 
 def test_json_report() -> None:
-    data = compared_report().to_json()
+    data = size_sink.to_json(compared_report())
     assert json.loads(json.dumps(data)) == data
     api = data["images"][0]
     assert (api["delta_bytes"], api["status"], api["target"]) == (13_883_124, "compared",
@@ -173,7 +175,8 @@ def test_long_layer_tables_are_cut(layers: int) -> None:
                         base=Side(10**6, 10**5, 9 * 10**5), head=Side(10**6 + 2048 * layers,
                                                                       10**5, 9 * 10**5),
                         alignment=Alignment((10**5, 10**5), "FROM x", rows))
-    md = SizeReport(images=[image], compared=True, builder="b", base_sha=BASE_SHA).markdown()
+    md = size_sink.markdown(
+        SizeReport(images=[image], compared=True, builder="b", base_sha=BASE_SHA))
     # At most 25 rows, largest change first: the unchanged base image row is the one cut.
     assert md.count("| RUN step ") == 25 and "base image: FROM x" not in md
     assert f"… {layers + 1 - 25} more layers" in md

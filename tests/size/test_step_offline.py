@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from lint.sinks import size as size_sink
 from lint.size import SizeReport, SizeSettings, run_step
 from tests.size.conftest import DOCKER
 
@@ -33,7 +34,7 @@ def test_privileged_events_refuse_to_build(event: str, tmp_path: Path) -> None:
         f"images are never built under {event}: it runs with a write token next to code a fork "
         "controls. Run the size step from a pull_request workflow.")
     assert report.builds == 0
-    assert report.markdown() == (
+    assert size_sink.markdown(report) == (
         "### Image size\n\nSize analysis was skipped: images are never built under "
         f"{event.replace('_', chr(92) + '_')}: it runs with a write token next to code a fork "
         "controls. Run the size step from a pull\\_request workflow.\n")
@@ -64,6 +65,6 @@ def test_dead_socket_skips_with_the_reason(event: str, tmp_path: Path,
     assert report.skipped.startswith(f"no Docker engine answered ({DOCKER} version --format ")
     assert f"{tmp_path}/dead.sock" in report.skipped
     assert report.skipped.endswith("; linting still reports")
-    assert report.markdown().startswith("### Image size\n\nSize analysis was skipped: no Docker "
-                                        "engine answered (")
-    assert report.to_json()["skipped"] == report.skipped
+    assert size_sink.markdown(report).startswith(
+        "### Image size\n\nSize analysis was skipped: no Docker engine answered (")
+    assert size_sink.to_json(report)["skipped"] == report.skipped

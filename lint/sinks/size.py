@@ -1,0 +1,250 @@
+"""The size report for people and tools: markdown (comment and job summary) and JSON (pure).
+
+Everything from a Dockerfile or the repository (image names, instruction text, paths, build
+logs) is neutralised: markdown and HTML escaped, mentions and references broken, secrets
+redacted. Build-arg values never reach the report. Sizes are IEC (KiB, MiB); a change smaller
+than ``minimum-change-threshold`` shows as unchanged.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from lint.redact import redact
+from lint.sinks import neutralize
+from lint.size.budget import iec
+from lint.size.report import ImageResult, Side, SizeReport
+
+BAR_WIDTH = 12
+MAX_LAYER_ROWS = 25
+MAX_MARKDOWN = 30_000
+UP, DOWN, SAME = "🔺", "🔽", "⚪"
+
+
+def _esc(text: str) -> str:
+    return neutralize.inline(redact(text))
+
+
+def signed(size: int) -> str:
+    return "±0 B" if size == 0 else ("+" if size > 0 else "−") + iec(abs(size))
+
+
+def percent(delta: int, base: int) -> str:
+    if base == 0:
+        return "—"
+    value = delta * 100 / base
+    return f"{value:+.1f}%".replace("-", "−")
+
+
+def _marker(delta: int, threshold: int) -> str:
+    if abs(delta) < threshold:
+        return SAME
+    return UP if delta > 0 else DOWN
+
+
+def _bar(delta: int, largest: int) -> str:
+    if largest == 0 or delta == 0:
+        return ""
+    cells = max(1, round(abs(delta) * BAR_WIDTH / largest))
+    return ("█" if delta > 0 else "░") * cells
+
+
+def markdown(report: SizeReport) -> str:
+    lines = ["### Image size", ""]
+    if report.skipped:
+        return "\n".join([*lines, f"Size analysis was skipped: {_esc(report.skipped)}", ""])
+    if report.builder:
+        how = (f"compared with the base `{report.base_sha[:12]}`" if report.compared
+               and report.base_sha else "sizes only, no base to compare with")
+        lines += [f"<sub>Built with {_esc(report.builder)}; {how}. Compressed sizes are "
+                  "estimates (each layer gzipped).</sub>", ""]
+    threshold = report.minimum_change
+    shown = [i for i in report.images if not _unchanged(i, threshold)]
+    quiet = [i for i in report.images if _unchanged(i, threshold)]
+    if shown:
+        if report.compared:
+            lines += ["| | Image | Base | Head | Δ | Δ% | Est. compressed Δ |",
+                      "|---|---|---:|---:|---:|---:|---:|"]
+        else:
+            lines += ["| | Image | Size | Est. compressed |", "|---|---|---:|---:|"]
+        lines += [_image_row(i, report.compared, threshold) for i in shown]
+        lines.append("")
+    if quiet:
+        names = ", ".join(_esc(i.name) for i in quiet)
+        noun = "image" if len(quiet) == 1 else "images"
+        lines += [f"{SAME} {len(quiet)} {noun} unchanged: {names}", ""]
+    for image in report.images:
+        for breach in image.breaches:
+            lines.append(f"> ❌ Budget exceeded: {_esc(breach.describe(image.name))}")
+        if image.breaches:
+            lines.append("")
+    for image in shown:
+        lines += _details(image, report.compared, threshold)
+    for note in report.notes:
+        lines.append(f"> {_esc(note)}")
+    if report.notes:
+        lines.append("")
+    text = "\n".join(lines)
+    if len(text) > MAX_MARKDOWN:
+        text = text[:MAX_MARKDOWN].rsplit("\n", 1)[0] + (
+            "\n\n</details>\n\n> The size report was cut here; the JSON report holds all of it.\n")
+    return text
+
+
+def _unchanged(image: ImageResult, threshold: int) -> bool:
+    if image.status == "unchanged":
+        return True
+    delta = image.delta
+    return (image.status == "compared" and delta is not None and abs(delta) < threshold
+            and not image.breaches)
+
+
+def _image_row(image: ImageResult, compared: bool, threshold: int) -> str:
+    name = _esc(image.name)
+    if image.failure is not None:
+        what = "timed out" if image.failure.timed_out else "failed"
+        cells = f"❌ | {name} | {image.failure.side} build {what}"
+        return f"| {cells} |" + " |" * (5 if compared else 2)
+    if image.status == "error":
+        return f"| ❌ | {name} | {_esc(image.note)} |" + " |" * (5 if compared else 2)
+    head = image.head
+    if head is None:  # pragma: no cover - every other status has a head
+        return f"| | {name} |" + " |" * (5 if compared else 2)
+    if not compared or image.base is None:
+        est = iec(head.compressed) if head.compressed is not None else "—"
+        extra = " (new)" if image.status == "new" else ""
+        if compared:
+            return f"| 🆕 | {name}{extra} | — | {iec(head.size)} | — | — | — |"
+        return f"| | {name} | {iec(head.size)} | {est} |"
+    delta = head.size - image.base.size
+    shown_delta = delta if abs(delta) >= threshold else 0
+    comp = (signed(image.compressed_delta) if image.compressed_delta is not None
+            and shown_delta else "±0 B" if not shown_delta else "—")
+    pct = percent(shown_delta, image.base.size) if shown_delta else "±0.0%"
+    return (f"| {_marker(delta, threshold)} | {name} | {iec(image.base.size)} | "
+            f"{iec(head.size)} | {signed(shown_delta)} | {pct} | {comp} |")
+
+
+def _details(image: ImageResult, compared: bool, threshold: int) -> list[str]:
+    if image.failure is not None:
+        log = "\n".join(_pre(line) for line in image.failure.log_tail.splitlines())
+        return ["<details>", f"<summary>{_esc(image.name)}: end of the {image.failure.side} "
+                "build log</summary>", "", f"<pre>{log}</pre>", "", "</details>", ""]
+    alignment = image.alignment
+    if alignment is None or image.head is None:
+        return []
+    delta = image.delta
+    title = f"{_esc(image.name)}: layers" + (f" ({signed(delta)})" if delta is not None else "")
+    out = ["<details>", f"<summary>{title}</summary>", ""]
+    target = f", target {_esc(image.target)}" if image.target else ""
+    out += [f"{_esc(image.dockerfile)}{target}", ""]
+    rows = list(alignment.rows)
+    base_img = alignment.base_image
+    if compared and image.base is not None:
+        b_from = base_img[0] or 0
+        entries: list[tuple[int, str, str, int | None, int | None]] = [
+            (base_img[1] - b_from, "FROM", f"base image: {alignment.from_text}", b_from,
+             base_img[1])]
+        entries += [(r.delta, str(r.line), r.text + (" (removed)" if r.status == "removed"
+                                                     else " (new)" if r.status == "added" else ""),
+                     r.base, r.head) for r in rows]
+        entries.sort(key=lambda e: (-abs(e[0] if abs(e[0]) >= threshold else 0),))
+        largest = max((abs(e[0]) for e in entries), default=0)
+        out += ["| Line | Instruction | Base | Head | Δ | |", "|---:|---|---:|---:|---:|---|"]
+        for d, line, text, b, h in entries[:MAX_LAYER_ROWS]:
+            d_shown = d if abs(d) >= threshold else 0
+            out.append(f"| {line} | {_esc(text)} | {_size(b)} | {_size(h)} | "
+                       f"{signed(d_shown)} | {_bar(d_shown, largest)} |")
+        if len(entries) > MAX_LAYER_ROWS:
+            out.append(f"| | … {len(entries) - MAX_LAYER_ROWS} more layers | | | | |")
+        own_b, own_h = image.base.own, image.head.own
+        out += ["", f"Base image {signed(base_img[1] - b_from)}, this Dockerfile's own layers "
+                f"{signed(own_h - own_b)}.", ""]
+    else:
+        out += ["| Line | Instruction | Size |", "|---:|---|---:|",
+                f"| FROM | base image: {_esc(alignment.from_text)} | {iec(base_img[1])} |"]
+        for r in sorted(rows, key=lambda r: -(r.head or 0))[:MAX_LAYER_ROWS]:
+            out.append(f"| {r.line} | {_esc(r.text)} | {_size(r.head)} |")
+        out.append("")
+    if image.waste:
+        total = image.head.waste
+        out += [f"Wasted space: {iec(total)} in files a later layer deletes or overwrites.", ""]
+        for w in image.waste:
+            why = f" (explained by {', '.join(w.codes)})" if w.codes else ""
+            files = "1 file" if w.files == 1 else f"{w.files} files"
+            out.append(f"- {iec(w.bytes)} ({files}, largest {_esc(w.largest)}) created by "
+                       f"{_esc(w.created)}, {w.kind} by {_esc(w.removed)}{why}")
+        out.append("")
+    out += ["</details>", ""]
+    return out
+
+
+def _size(value: int | None) -> str:
+    return "—" if value is None else iec(value)
+
+
+def _pre(line: str) -> str:
+    # Inside <pre> markdown is off but HTML and autolinked mentions are not. ``#`` first: the
+    # entity for ``@`` holds one. The tail was scrubbed by the docker edge; redact again anyway.
+    return html.escape(redact(line)).replace("#", "&#35;").replace("@", "&#64;")
+
+
+def to_json(report: SizeReport) -> dict[str, Any]:
+    return {
+        "skipped": report.skipped,
+        "builder": report.builder,
+        "base_sha": report.base_sha,
+        "head_sha": report.head_sha,
+        "compared": report.compared,
+        "minimum_change_bytes": report.minimum_change,
+        "delta_bytes": report.delta_bytes,
+        "failed": report.failed,
+        "builds": report.builds,
+        "notes": list(report.notes),
+        "images": [_image_json(i) for i in report.images],
+    }
+
+
+def _side_json(side: Side | None) -> dict[str, Any] | None:
+    if side is None:
+        return None
+    return {"size_bytes": side.size, "base_image_bytes": side.base_image,
+            "own_bytes": side.own, "compressed_estimate_bytes": side.compressed,
+            "waste_bytes": side.waste, "build_seconds": round(side.seconds, 2)}
+
+
+def _image_json(image: ImageResult) -> dict[str, Any]:
+    alignment = image.alignment
+    return {
+        "name": image.name,
+        "dockerfile": image.dockerfile,
+        "context": image.context,
+        "target": image.target,
+        "status": image.status,
+        "note": image.note,
+        "base": _side_json(image.base),
+        "head": _side_json(image.head),
+        "delta_bytes": image.delta,
+        "compressed_delta_estimate_bytes": image.compressed_delta,
+        "base_image_bytes": list(alignment.base_image) if alignment else None,
+        "layers": [
+            {"line": r.line, "base_line": r.base_line, "head_line": r.head_line,
+             "keyword": r.keyword, "instruction": redact(r.text), "status": r.status,
+             "base_bytes": r.base, "head_bytes": r.head, "delta_bytes": r.delta}
+            for r in (alignment.rows if alignment else ())
+        ],
+        "waste": [
+            {"bytes": w.bytes, "files": w.files, "largest": w.largest, "kind": w.kind,
+             "created_by": w.created, "removed_by": w.removed, "codes": list(w.codes)}
+            for w in image.waste
+        ],
+        "failure": None if image.failure is None else {
+            "side": image.failure.side, "timed_out": image.failure.timed_out,
+            "log_tail": redact(image.failure.log_tail)},
+        "budgets_exceeded": [
+            {"budget": b.budget, "limit": b.limit_text, "limit_bytes": b.limit_bytes,
+             "figure_bytes": b.figure, "message": b.describe(image.name)}
+            for b in image.breaches
+        ],
+    }
