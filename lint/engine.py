@@ -14,6 +14,7 @@ from dataclasses import replace
 from lint.config import Config
 from lint.dockerfile import Dockerfile, DockerfileError, parse
 from lint.finding import SOURCE_OURS, Finding, Severity
+from lint.redact import redact
 from lint.rules import BY_CODE, RULES, Code, Hit, Rule, RuleContext
 from lint.rules._shell import Scripts
 
@@ -26,9 +27,13 @@ class RuleCrash(Exception):
 
 
 def stamp(rule: Code, hit: Hit, path: str) -> Finding:
-    """Turn a rule's ``Hit`` into a ``Finding``: code, severity and formatted message."""
+    """Turn a rule's ``Hit`` into a ``Finding``: code, severity and formatted message. What
+    the message quotes from the Dockerfile (the hit's arguments) is redacted (``lint.redact``)
+    here, where findings are made, so every output shows the same text; the rule's own words
+    are left as they are."""
+    args = {k: redact(v) if isinstance(v, str) else v for k, v in hit.args.items()}
     try:
-        message = rule.MESSAGE.format(**hit.args)
+        message = rule.MESSAGE.format(**args)
     except (KeyError, IndexError, ValueError):
         message = rule.MESSAGE
     return Finding(

@@ -34,6 +34,11 @@ class Severity(enum.Enum):
 
 _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1, Severity.STYLE: 0}
 
+
+def reaches(severity: Severity, threshold: Severity | None) -> bool:
+    """Does ``severity`` reach the failure ``threshold`` (``None``: nothing does)?"""
+    return threshold is not None and severity.rank >= threshold.rank
+
 #: ``source`` values.
 SOURCE_OURS = "dockerfile-review"
 SOURCE_HADOLINT = "hadolint"

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from lint.finding import Finding, Severity, source_for_code
+from lint.redact import redact
 
 HADOLINT_VERSION = "2.15.1"
 
@@ -112,7 +113,7 @@ def _to_findings(items: list[dict[str, object]], jobs: Sequence[Job]) -> list[Fi
                 line=max(line, 1),
                 code=code,
                 severity=severity,
-                message=str(item.get("message", "")),
+                message=redact(str(item.get("message", ""))),  # ShellCheck quotes code
                 source=source_for_code(code),
                 column=max(int(item.get("column") or 1), 1),  # type: ignore[call-overload]
             )

@@ -54,5 +54,12 @@ STAMPED: tuple[Code, ...] = (
 )
 
 BY_CODE: dict[str, Code] = {code.CODE: code for code in (*RULES, *STAMPED)}
+_RULES_BY_CODE: dict[str, Rule] = {rule.CODE: rule for rule in RULES}
 
-__all__ = ["BY_CODE", "RULES", "STAMPED", "Code", "Hit", "Rule", "RuleContext"]
+
+def rule(code: str) -> Rule:
+    """The rule whose ``check`` runs for ``code`` (``KeyError`` for a stamped or unknown code)."""
+    return _RULES_BY_CODE[code]
+
+
+__all__ = ["BY_CODE", "RULES", "STAMPED", "Code", "Hit", "Rule", "RuleContext", "rule"]

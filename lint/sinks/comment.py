@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from lint.finding import Finding, Severity
+from lint.finding import Finding, Severity, reaches
 from lint.review import FileReport, Review
 from lint.sinks import neutralize
 
@@ -48,7 +48,7 @@ def marker(key: str) -> str:
 
 
 def fails(finding: Finding, threshold: Severity | None) -> bool:
-    return threshold is not None and finding.severity.rank >= threshold.rank
+    return reaches(finding.severity, threshold)
 
 
 def _plural(n: int, word: str) -> str:
@@ -113,7 +113,7 @@ def _item(f: Finding, ctx: Context, sha: str, path: str | None = None) -> str:
     lines = f"L{f.line}" if f.end_line == f.line else f"L{f.line}-L{f.end_line}"
     label = f"{neutralize.inline(where)}:{lines}"
     link = f"[{label}]({_blob(ctx, sha, where, f.line, f.end_line)})" if sha else label
-    return f"- {link} {_code_link(f.code)} *{f.severity.value}*: {neutralize.message(f.message)}"
+    return f"- {link} {_code_link(f.code)} *{f.severity.value}*: {neutralize.inline(f.message)}"
 
 
 def _table(files: Sequence[FileReport], ctx: Context, rows: int) -> list[str]:
