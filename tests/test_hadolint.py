@@ -244,6 +244,7 @@ def test_file_over_the_cap_is_not_handed_to_hadolint(tmp_path: Path) -> None:
 
 # --- parity with hadolint alone on the benchmark corpus -----------------------------------------
 
+@pytest.mark.slow
 def test_corpus_parity_with_hadolint_alone(tmp_path: Path) -> None:
     paths = _bench().generate(tmp_path, 200, 7)
     names = [p.relative_to(tmp_path).as_posix() for p in paths]

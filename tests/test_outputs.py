@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,9 +60,22 @@ def test_delimiter_in_value_is_refused() -> None:
         format_outputs({"x": "a\nDELIM\n"}, delimiter="DELIM")
 
 
-def test_unset_paths_write_nothing() -> None:
+def test_unset_paths_write_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Outside a runner ($GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY unset) nothing is written
+    # anywhere: not into the working directory, not to a default path.
+    monkeypatch.chdir(tmp_path)
+    opened: list[object] = []
+    real_open = open
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        opened.append(args[0])
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", spy)
     write_outputs(None, {"a": "b"})
     write_summary(None, "text")
+    assert opened == []
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_summary_appends(tmp_path: Path) -> None:

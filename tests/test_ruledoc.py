@@ -37,7 +37,7 @@ def _rule(doc: str | None, code: str = "DC999", name: str = "demo-rule") -> Rule
     module = types.ModuleType(f"demo_{code}", doc)
     module.CODE = code  # type: ignore[attr-defined]
     module.NAME = name  # type: ignore[attr-defined]
-    return module  # type: ignore[return-value]
+    return module
 
 
 def test_sections_exact() -> None:

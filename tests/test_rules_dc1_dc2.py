@@ -9,12 +9,13 @@ from lint.config import Config
 from lint.dockerfile import parse
 from lint.engine import analyze, apply_config, supersede
 from lint.finding import Finding, Severity
-from lint.rules import BY_CODE, RuleContext
+from lint.rules import RuleContext
+from lint.rules import rule as rule_of
 
 
 def _run(code: str, text: str, target: str | None = None) -> list[tuple[int, str]]:
     dockerfile = parse("Dockerfile", text)
-    hits = analyze(dockerfile, RuleContext(target=target), [BY_CODE[code]])
+    hits = analyze(dockerfile, RuleContext(target=target), [rule_of(code)])
     return [(f.line, f.message) for f in hits]
 
 
@@ -50,7 +51,7 @@ def test_dl3064_gives_way_to_dc102_on_the_same_line_only() -> None:
         "ENV NPM_TOKEN=ghp_Zq8wN3vB7xK2mL5pR9tY4uI1oA6sD0fG3hJ8\n"
     )
     dockerfile = parse("Dockerfile", text)
-    ours = analyze(dockerfile, RuleContext(), [BY_CODE["DC102"]])
+    ours = analyze(dockerfile, RuleContext(), [rule_of("DC102")])
     theirs = [
         Finding("Dockerfile", line, "DL3064", Severity.WARNING, "Potentially sensitive", "hadolint")
         for line in (2, 3, 5)
@@ -108,7 +109,7 @@ def test_severities_and_scopes_match_issue_3() -> None:
         "DC204": ("cleanup-in-later-layer", "all", Severity.WARNING),
     }
     for code, (name, scope, severity) in table.items():
-        rule = BY_CODE[code]
+        rule = rule_of(code)
         assert (rule.NAME, rule.SCOPE, rule.SEVERITY) == (name, scope, severity)
 
 

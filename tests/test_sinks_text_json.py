@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from golden.fixture import check, lint_fixture
 
 from lint.finding import Finding, Severity
 from lint.run import LintResult
 from lint.sinks import jsonout, text
+from tests.golden.fixture import check, lint_fixture
 
 HOSTILE = "evil \x1b[2J\x1b]0;pwned\x07 \u202eabc\u202c \x9b31m tab\there"
 
@@ -38,7 +38,7 @@ def test_golden_json(fixture_result: LintResult) -> None:
     out = jsonout.render(fixture_result.findings)
     check("fixture.json", out)
     data = json.loads(out)
-    assert [Finding(**{k: v for k, v in d.items() if k != "severity"},  # type: ignore[arg-type]
+    assert [Finding(**{k: v for k, v in d.items() if k != "severity"},
                     severity=Severity(d["severity"])) for d in data] == fixture_result.findings
     assert data[0] == {
         "path": "app.Dockerfile", "line": 2, "end_line": 2, "column": 1, "code": "DL3008",

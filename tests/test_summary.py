@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from test_comment import CTX, SIZE, check_golden, many, pr_review
-
 from lint.sinks import summary
+from tests.test_comment import CTX, SIZE, check_golden, many, pr_review
 
 
 def test_golden_summary() -> None:

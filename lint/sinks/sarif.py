@@ -22,9 +22,10 @@ finer than the line is known, a region spans the whole end line; when the file's
 known either (an unreadable or binary file), ``endColumn`` is left out, which SARIF defines as
 the same thing.
 
-The objects are plain dicts, not sarif-om's classes: sarif-om has no serialiser, its property
-bag cannot hold ``security-severity``, and its defaults (``level="warning"``, ``rank=-1``) cannot
-be told apart from values we set, so a faithful dump would have to second-guess it.
+The objects are plain dicts, not sarif-om's classes: built with sarif-om's object model and
+serialised with jschema-to-python, the same log (identical once SARIF's defaults are applied, 0
+validator errors) took 4.7 times as long for 25,000 results and added 2.9 MB of packages to the
+action image (``bench/sarif.py``; figures in docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations

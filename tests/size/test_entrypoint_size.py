@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ghserver import GitHubServer
 
+from tests.ghserver import GitHubServer
 from tests.size.conftest import DOCKER
 from tests.test_entrypoint_e2e import (
-    EXAMPLES,
     PR,
     Repo,
     git,
@@ -25,8 +24,7 @@ from tests.test_entrypoint_e2e import (
     server,  # noqa: F401 - the fixture
 )
 
-pytestmark = pytest.mark.skipif(not EXAMPLES.is_dir(),
-                                reason="npm @octokit/webhooks-examples is not installed")
+pytestmark = pytest.mark.npm  # GitHub's webhook payloads
 
 
 def blob(name: str, size: int) -> str:
