@@ -10,7 +10,7 @@ import pytest
 
 from lint.size import SizeReport, SizeSettings, run_step
 from lint.size.report import ImageResult
-from tests.size.conftest import DOCKER, Repo, base_image_bytes
+from tests.size.conftest import Engine, Repo, base_image_bytes
 
 pytestmark = pytest.mark.docker
 
@@ -21,9 +21,9 @@ def blob(name: str, size: int) -> str:
     return f"RUN head -c {size} /dev/urandom > /{name}\n"
 
 
-def step(repo: Repo, settings: SizeSettings | None = None, event: str = "pull_request",
-         changed: list[str] | None = None) -> SizeReport:
-    settings = settings or SizeSettings(docker_command=DOCKER)
+def step(repo: Repo, engine: Engine, settings: SizeSettings | None = None,
+         event: str = "pull_request", changed: list[str] | None = None) -> SizeReport:
+    settings = settings or SizeSettings(docker_command=engine.client)
     return run_step(settings, workspace=repo.path, event_name=event, base_sha=repo.base,
                     head_sha=repo.head, changed=repo.changed() if changed is None else changed,
                     dockerfiles=repo.dockerfiles())
@@ -38,10 +38,10 @@ def rows(image: ImageResult) -> list[tuple[int, str, int | None, int | None]]:
     return [(r.line, r.status, r.base, r.head) for r in image.alignment.rows]
 
 
-def test_adding_a_layer(busybox_base: str, make_repo: MakeRepo) -> None:
+def test_adding_a_layer(engine: Engine, busybox_base: str, make_repo: MakeRepo) -> None:
     base = f"FROM {busybox_base}\n" + blob("a", 100_000)
     repo = make_repo({"Dockerfile": base}, {"Dockerfile": base + blob("b", 200_000)})
-    report = step(repo)
+    report = step(repo, engine)
     image = only(report)
     assert image.status == "compared"
     assert image.base is not None and image.head is not None
@@ -57,10 +57,11 @@ def test_adding_a_layer(busybox_base: str, make_repo: MakeRepo) -> None:
             in md)
 
 
-def test_removing_and_growing_layers(busybox_base: str, make_repo: MakeRepo) -> None:
+def test_removing_and_growing_layers(engine: Engine, busybox_base: str,
+                                     make_repo: MakeRepo) -> None:
     base = f"FROM {busybox_base}\n" + blob("a", 100_000) + blob("b", 50_000)
     head = f"FROM {busybox_base}\n" + blob("a", 150_000)
-    report = step(make_repo({"Dockerfile": base}, {"Dockerfile": head}))
+    report = step(make_repo({"Dockerfile": base}, {"Dockerfile": head}), engine)
     image = only(report)
     assert report.delta_bytes == 0
     assert rows(image) == [(2, "changed", 100_000, 150_000), (3, "removed", 50_000, None)]
@@ -69,11 +70,12 @@ def test_removing_and_growing_layers(busybox_base: str, make_repo: MakeRepo) -> 
     assert "1 image unchanged: Dockerfile" in report.markdown()
 
 
-def test_inserted_instruction_keeps_later_pairs(busybox_base: str, make_repo: MakeRepo) -> None:
+def test_inserted_instruction_keeps_later_pairs(engine: Engine, busybox_base: str,
+                                                make_repo: MakeRepo) -> None:
     base = f"FROM {busybox_base}\n" + blob("a", 100_000) + "ENV X=1\n" + blob("c", 120_000)
     head = (f"FROM {busybox_base}\n" + blob("a", 100_000) + blob("b", 50_000) + "ENV X=1\n"
             + blob("c", 120_000))
-    report = step(make_repo({"Dockerfile": base}, {"Dockerfile": head}))
+    report = step(make_repo({"Dockerfile": base}, {"Dockerfile": head}), engine)
     image = only(report)
     assert rows(image) == [(2, "same", 100_000, 100_000), (3, "added", None, 50_000),
                            (5, "changed", 120_000, 120_000)]
@@ -82,15 +84,16 @@ def test_inserted_instruction_keeps_later_pairs(busybox_base: str, make_repo: Ma
     assert image.alignment.base_image == (base_image_bytes(), base_image_bytes())
 
 
-def test_multi_stage_target(busybox_base: str, make_repo: MakeRepo) -> None:
+def test_multi_stage_target(engine: Engine, busybox_base: str, make_repo: MakeRepo) -> None:
     def dockerfile(built: int) -> str:
         return (f"FROM {busybox_base} AS builder\n" + blob("x", built)
                 + f"FROM {busybox_base} AS final\nCOPY --from=builder /x /x\n" + blob("y", 10_000)
                 + "FROM final AS debug\n" + blob("z", 500_000))
     images = "- name: app\n  dockerfile: Dockerfile\n  target: final\n"
-    settings = SizeSettings.from_env({"INPUT_IMAGES": images, "INPUT_DOCKER_COMMAND": DOCKER})
+    settings = SizeSettings.from_env({"INPUT_IMAGES": images,
+                                     "INPUT_DOCKER_COMMAND": engine.client})
     report = step(make_repo({"Dockerfile": dockerfile(400_000)},
-                            {"Dockerfile": dockerfile(450_000)}), settings)
+                            {"Dockerfile": dockerfile(450_000)}), engine, settings)
     image = only(report, "app")
     assert image.head is not None and image.head.size == base_image_bytes() + 460_000
     assert report.delta_bytes == 50_000
@@ -99,12 +102,12 @@ def test_multi_stage_target(busybox_base: str, make_repo: MakeRepo) -> None:
     assert "target final" in report.markdown()
 
 
-def test_build_failing_only_on_base(busybox_base: str, make_repo: MakeRepo) -> None:
+def test_build_failing_only_on_base(engine: Engine, busybox_base: str, make_repo: MakeRepo) -> None:
     good = f"FROM {busybox_base}\n" + blob("a", 10_000)
     repo = make_repo({"app/Dockerfile": f"FROM {busybox_base}\nRUN false\n",
                       "other/Dockerfile": good},
                      {"app/Dockerfile": good, "other/Dockerfile": good + blob("b", 20_000)})
-    report = step(repo)
+    report = step(repo, engine)
     app = only(report, "app/Dockerfile")
     assert app.status == "failed"
     assert app.failure is not None and app.failure.side == "base"
@@ -115,23 +118,24 @@ def test_build_failing_only_on_base(busybox_base: str, make_repo: MakeRepo) -> N
     assert "| ❌ | app/Dockerfile | base build failed |" in report.markdown()
 
 
-def test_unchanged_image_is_not_built(busybox_base: str, make_repo: MakeRepo) -> None:
+def test_unchanged_image_is_not_built(engine: Engine, busybox_base: str,
+                                      make_repo: MakeRepo) -> None:
     df = f"FROM {busybox_base}\n" + blob("a", 10_000)
     repo = make_repo({"a/Dockerfile": df, "b/Dockerfile": df, "README.md": "x"},
                      {"a/Dockerfile": df + "ENV Y=2\n", "b/Dockerfile": df, "README.md": "y"})
-    report = step(repo)
+    report = step(repo, engine)
     assert report.builds == 2
     assert only(report, "b/Dockerfile").status == "unchanged"
     # Affected by the changed list but equal content at base and head: no build either.
-    again = step(repo, changed=["b/Dockerfile"])
+    again = step(repo, engine, changed=["b/Dockerfile"])
     assert again.builds == 0
     assert only(again, "b/Dockerfile").note == "not built: same content hash at base and head"
 
 
-def test_waste_from_a_later_delete(busybox_base: str, make_repo: MakeRepo) -> None:
+def test_waste_from_a_later_delete(engine: Engine, busybox_base: str, make_repo: MakeRepo) -> None:
     base = f"FROM {busybox_base}\n" + blob("a", 10_000)
     head = base + blob("junk", 300_000) + "RUN rm /junk\n"
-    report = step(make_repo({"Dockerfile": base}, {"Dockerfile": head}))
+    report = step(make_repo({"Dockerfile": base}, {"Dockerfile": head}), engine)
     image = only(report)
     assert image.head is not None and image.head.waste == 300_000
     assert image.base is not None and image.base.waste == 0
@@ -141,8 +145,8 @@ def test_waste_from_a_later_delete(busybox_base: str, make_repo: MakeRepo) -> No
     assert row.removed == "line 4 (RUN rm /junk)"
 
 
-def test_build_arg_value_never_appears(busybox_base: str, make_repo: MakeRepo,
-                                       tmp_path: Path) -> None:
+def test_build_arg_value_never_appears(engine: Engine, busybox_base: str,
+                                       make_repo: MakeRepo, tmp_path: Path) -> None:
     secret = "s3cr3t-build-arg-value-42"
     ok = (f"FROM {busybox_base}\nARG TOKEN\n"
           'RUN echo "$TOKEN" > /token && head -c 20000 /dev/urandom > /pad\n')
@@ -150,10 +154,11 @@ def test_build_arg_value_never_appears(busybox_base: str, make_repo: MakeRepo,
     images = (f"- name: ok\n  dockerfile: ok/Dockerfile\n  build-args: {{TOKEN: {secret}}}\n"
               "  max-image-size: 1KiB\n"
               f"- name: bad\n  dockerfile: bad/Dockerfile\n  build-args: {{TOKEN: {secret}}}\n")
-    settings = SizeSettings.from_env({"INPUT_IMAGES": images, "INPUT_DOCKER_COMMAND": DOCKER})
+    settings = SizeSettings.from_env({"INPUT_IMAGES": images,
+                                     "INPUT_DOCKER_COMMAND": engine.client})
     repo = make_repo({"ok/Dockerfile": f"FROM {busybox_base}\n", "bad/Dockerfile": ok},
                      {"ok/Dockerfile": ok, "bad/Dockerfile": bad})
-    report = step(repo, settings)
+    report = step(repo, engine, settings)
     assert only(report, "bad").failure is not None
     assert "token is ***" in (only(report, "bad").failure.log_tail)  # type: ignore[union-attr]
     everything = (report.markdown() + json.dumps(report.to_json()) + repr(report)
@@ -162,10 +167,11 @@ def test_build_arg_value_never_appears(busybox_base: str, make_repo: MakeRepo,
     assert report.failed and [f.code for f in report.findings] == ["DC501"]
 
 
-def test_size_only_events_build_head_alone(busybox_base: str, make_repo: MakeRepo) -> None:
+def test_size_only_events_build_head_alone(engine: Engine, busybox_base: str,
+                                           make_repo: MakeRepo) -> None:
     df = f"FROM {busybox_base}\n" + blob("a", 10_000)
     repo = make_repo({"Dockerfile": df}, {"Dockerfile": df + blob("b", 1_000)})
-    report = run_step(SizeSettings(docker_command=DOCKER), workspace=repo.path,
+    report = run_step(SizeSettings(docker_command=engine.client), workspace=repo.path,
                       event_name="workflow_dispatch", base_sha=None, head_sha=repo.head,
                       changed=None, dockerfiles=repo.dockerfiles())
     image = only(report)
