@@ -76,12 +76,17 @@ def _probe(name: str, binary: str, host: str) -> tuple[str | None, str]:
     if not BUSYBOX.is_file():
         return "busybox-static is not installed", ""
     env = {**os.environ, "DOCKER_HOST": host}
-    proc = subprocess.run([binary, "info", "--format", "{{json .}}"], capture_output=True,
-                          env=env, check=False, timeout=30)
     start = "scripts/dockerd start" if name.startswith("classic") else "scripts/engine26 start"
-    if proc.returncode != 0:
-        return f"no Docker engine answers at {host} ({start})", ""
+    # Not ``info`` alone: the docker 26 client's ``info --format`` exits 0 without a daemon.
+    for args in (["version", "--format", "{{.Server.Version}}"],
+                 ["info", "--format", "{{json .}}"]):
+        proc = subprocess.run([binary, *args], capture_output=True, env=env, check=False,
+                              timeout=30)
+        if proc.returncode != 0:
+            return f"no Docker engine answers at {host} ({start})", ""
     info = json.loads(proc.stdout or b"{}")
+    if info.get("ServerErrors"):
+        return f"the engine at {host} answers with errors ({start})", ""
     version = str(info.get("ServerVersion", "?"))
     on_containerd = _SNAPSHOTTER in json.dumps(info.get("DriverStatus") or [])
     if on_containerd != name.startswith("containerd"):
