@@ -1,9 +1,17 @@
 """Layers from a ``docker save`` archive: sizes, the instruction keyword behind each, file lists.
 
 Why ``docker save``: it is the one view of an image that both image stores give alike (the
-classic store and the containerd store, where ``docker image inspect`` reports differently).
-Its ``manifest.json`` names each image's config and layer tars in order (the legacy format and
-the OCI layout that newer engines write both carry it).
+classic store and the containerd store, where ``docker image inspect`` and ``docker history``
+report other numbers: compressed content and disk blocks). Its ``manifest.json`` names each
+image's config and layer tars in order (the legacy format and the OCI layout that newer engines
+write both carry it). The OCI layout's ``index.json`` is read when ``manifest.json`` lacks a tag
+or is absent: Engine 26 on the containerd store (containerd 1.7's exporter) writes one
+``manifest.json`` entry per image manifest, so of two tags whose images share one manifest (the
+same build twice, only their attestations differ) one is missing there. From ``index.json`` a
+tag's descriptor leads through nested indexes to the image manifest of this machine's platform
+(attestation manifests skipped), whose config and layers are ``blobs/<algorithm>/<hex>``. On
+the containerd store those layers are gzip-compressed tars; they are read decompressed, so the
+sizes are the same uncompressed bytes as on the classic store.
 
 On-disk size of a layer is what the engine's overlay2 driver reports for it (moby's
 ``directory.Size``): the sizes of its regular files plus the target length of its symlinks,
@@ -20,7 +28,9 @@ from __future__ import annotations
 
 import io
 import json
+import platform
 import posixpath
+import re
 import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +46,8 @@ _REGULAR = frozenset({b"0", b"\0", b"7", b"S"})  # what tarfile's isreg() accept
 _HEADER_ONLY = frozenset({b"1", b"2", b"3", b"4", b"5", b"6"})  # their size field is no data
 _GNU_TYPES = frozenset({b"L", b"K", b"S"})
 _SMALL = 1 << 20  # archive members up to this size are kept in memory (manifest, configs)
+_DIGEST = re.compile(r"^([a-z0-9]+):([a-f0-9]{32,128})$")
+_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "i686": "386", "i386": "386"}
 _WHITEOUT = ".wh."
 _OPAQUE = ".wh..wh..opq"
 _KEYWORDS = frozenset({
@@ -215,7 +227,10 @@ class Archive:
                     self._blobs[name] = (data.offset, member.size)
                     if member.size <= _SMALL:
                         self._small[name] = data.read()
-            manifest = json.loads(self._member("manifest.json").decode("utf-8"))
+            if "manifest.json" not in self._small and "index.json" in self._small:
+                manifest = []  # an OCI layout alone: every tag through index.json
+            else:
+                manifest = json.loads(self._member("manifest.json").decode("utf-8"))
         except (OSError, MeasureError, KeyError, ValueError) as exc:
             self.close()
             raise MeasureError(f"{path.name}: not a docker save archive ({exc})") from None
@@ -251,11 +266,58 @@ class Archive:
             raise MeasureError(f"{name} is missing or not JSON ({exc})") from None
 
     def _entry(self, tag: str) -> dict[str, Any]:
+        want = reference(tag)
         for entry in self._manifest:
-            tags = entry.get("RepoTags") or []
-            if tag in tags or any(t.endswith("/" + tag) or t == f"docker.io/{tag}" for t in tags):
+            if any(reference(str(t)) == want for t in entry.get("RepoTags") or []):
                 return entry
-        raise MeasureError(f"{tag} is not in the archive")
+        found = self._oci_entry(want)
+        if found is None:
+            raise MeasureError(f"{tag} is not in the archive")
+        return found
+
+    def _oci_entry(self, want: str) -> dict[str, Any] | None:
+        """The ``manifest.json``-shaped entry of a tag found in ``index.json`` (``None``: no
+        index, or no descriptor with that name)."""
+        if self._resolve("index.json") not in self._small:
+            return None
+        index = self._json("index.json")
+        descriptors = (index.get("manifests") or []) if isinstance(index, dict) else []
+        for desc in (d for d in descriptors if isinstance(d, dict)):
+            notes = desc.get("annotations") or {}
+            names = [notes.get("io.containerd.image.name"),
+                     notes.get("org.opencontainers.image.ref.name")]
+            if any(isinstance(n, str) and reference(n) == want for n in names):
+                manifest = self._image_manifest(desc)
+                try:
+                    return {"Config": _blob(manifest["config"]["digest"]),
+                            "Layers": [_blob(layer["digest"]) for layer in
+                                       manifest.get("layers") or []]}
+                except (KeyError, TypeError) as exc:
+                    raise MeasureError(f"an image manifest is malformed ({exc})") from None
+        return None
+
+    def _image_manifest(self, desc: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+        """The image manifest a descriptor leads to: an index is followed to its child for
+        this machine's platform (else its first), attestation manifests left out."""
+        if depth > 4 or not isinstance(desc, dict):
+            raise MeasureError("index.json nests too deep or is malformed")
+        data = self._json(_blob(str(desc.get("digest", ""))))
+        if not isinstance(data, dict):
+            raise MeasureError(f"{desc.get('digest')} is not a JSON object")
+        if "manifests" not in data:
+            return data
+        children = [m for m in data.get("manifests") or [] if isinstance(m, dict)
+                    and (m.get("annotations") or {}).get("vnd.docker.reference.type")
+                    != "attestation-manifest"
+                    and (m.get("platform") or {}).get("os") != "unknown"]
+        if not children:
+            raise MeasureError(f"the index {desc.get('digest')} holds no image manifest")
+        here = ("linux", _ARCH.get(platform.machine(), platform.machine()))
+        for child in children:
+            where = child.get("platform") or {}
+            if (where.get("os"), where.get("architecture")) == here:
+                return self._image_manifest(child, depth + 1)
+        return self._image_manifest(children[0], depth + 1)
 
     def image(self, tag: str) -> Image:
         entry = self._entry(tag)
@@ -487,6 +549,31 @@ def _pax(data: bytes) -> dict[str, str]:
         out[key.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
         pos += length
     return out
+
+
+def reference(name: str) -> str:
+    """An image name in the engine's full form: ``busybox`` and ``docker.io/library/busybox:latest``
+    are one name, ``local/x:1`` is ``docker.io/local/x:1``; a digest is kept as given."""
+    name = name.strip()
+    if "@" in name:
+        return name
+    first, _, rest = name.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        registry, path = first, rest
+    else:
+        registry, path = "docker.io", name
+    if registry == "docker.io" and "/" not in path:
+        path = "library/" + path
+    if ":" not in path.rsplit("/", 1)[-1]:
+        path += ":latest"
+    return f"{registry}/{path}"
+
+
+def _blob(digest: str) -> str:
+    match = _DIGEST.match(digest)
+    if match is None:
+        raise MeasureError(f"not a content digest: {digest[:80]!r}")
+    return f"blobs/{match.group(1)}/{match.group(2)}"
 
 
 def _key(name: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.ghserver import GitHubServer
-from tests.size.conftest import DOCKER
+from tests.size.conftest import DOCKER, Engine
 from tests.test_entrypoint_e2e import (
     PR,
     Repo,
@@ -56,11 +56,11 @@ def dc501(sarif_text: str) -> list[tuple[str, int, str]]:
 
 
 @pytest.mark.docker
-def test_size_section_outputs_and_budget(busybox_base: str, tmp_path: Path,
+def test_size_section_outputs_and_budget(engine: Engine, busybox_base: str, tmp_path: Path,
                                          server: GitHubServer) -> None:  # noqa: F811
     start = f"FROM {busybox_base}\n" + blob("a", 100_000)
     repo = make_repo(tmp_path, start + "USER 1000\n", start + blob("b", 200_000) + "USER 1000\n")
-    common: dict[str, Any] = {"size": "true", "docker_command": DOCKER,
+    common: dict[str, Any] = {"size": "true", "docker_command": engine.client,
                               "failure_threshold": "none"}
     # Exactly at the growth budget: passes.
     run = run_action(tmp_path, repo, server, run_id="1", max_size_increase="200000B", **common)

@@ -1,10 +1,13 @@
-"""The layer reader without an engine: tar formats, whiteouts, links, a docker-save archive."""
+"""The layer reader without an engine: tar formats, whiteouts, links, a docker-save archive in
+the legacy format and as an OCI layout (Engine 26 on the containerd store)."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
+import platform
 import tarfile
 from pathlib import Path
 
@@ -85,3 +88,86 @@ def test_a_malformed_pax_header_is_a_measure_error() -> None:
     data[start - 3:start] = b"zz?"  # the record's length is no longer a number
     with pytest.raises(MeasureError):
         scan_layer(io.BytesIO(bytes(data)), "d", "b")
+
+
+def oci_archive(path: Path, with_manifest_json: bool) -> dict[str, bytes]:
+    """An archive shaped like Engine 26's ``docker save`` on the containerd store: two tags, each
+    an index holding the image manifest and an attestation manifest, both around one image
+    manifest (for two platforms); gzip-compressed layer blobs; a manifest.json that, like
+    containerd 1.7's exporter, lists that manifest once with only one of the tags."""
+    blobs: dict[str, bytes] = {}
+
+    def put(data: bytes) -> dict[str, object]:
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        blobs[f"blobs/sha256/{digest[7:]}"] = data
+        return {"digest": digest, "size": len(data)}
+
+    def manifest_of(layer: bytes, created_by: str) -> dict[str, object]:
+        config = {"rootfs": {"type": "layers",
+                             "diff_ids": ["sha256:" + hashlib.sha256(layer).hexdigest()]},
+                  "history": [{"created_by": created_by}]}
+        body = {"schemaVersion": 2, "config": put(json.dumps(config).encode()),
+                "layers": [{**put(gzip.compress(layer, mtime=0)),
+                            "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip"}]}
+        return put(json.dumps(body).encode())
+
+    here = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    other = "s390x" if here != "s390x" else "amd64"
+    image = {**manifest_of(layer_tar(tarfile.PAX_FORMAT), "RUN /bin/sh -c make # buildkit"),
+             "platform": {"os": "linux", "architecture": here}}
+    foreign = {**manifest_of(b"\0" * 1024, "COPY x y # buildkit"),
+               "platform": {"os": "linux", "architecture": other}}
+    index: list[dict[str, object]] = []
+    for name, tag in (("docker.io/library/app:one", "one"), ("docker.io/local/app:two", "two")):
+        attestation = {**put(json.dumps({"schemaVersion": 2, "for": name}).encode()),
+                       "platform": {"os": "unknown", "architecture": "unknown"},
+                       "annotations": {"vnd.docker.reference.type": "attestation-manifest"}}
+        nested = put(json.dumps({"schemaVersion": 2,
+                                 "manifests": [attestation, foreign, image]}).encode())
+        index.append({**nested, "annotations": {"io.containerd.image.name": name,
+                                                "org.opencontainers.image.ref.name": tag}})
+    files = {**blobs, "index.json": json.dumps({"schemaVersion": 2, "manifests": index}).encode(),
+             "oci-layout": b'{"imageLayoutVersion": "1.0.0"}'}
+    if with_manifest_json:
+        body = json.loads(blobs[f"blobs/sha256/{str(image['digest'])[7:]}"])
+        entry = {"Config": "blobs/sha256/" + body["config"]["digest"][7:],
+                 "RepoTags": ["local/app:two"],
+                 "Layers": ["blobs/sha256/" + layer["digest"][7:] for layer in body["layers"]]}
+        files["manifest.json"] = json.dumps([entry]).encode()
+    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return files
+
+
+@pytest.mark.parametrize("with_manifest_json", [True, False])
+def test_oci_layout_tags_missing_from_manifest_json(tmp_path: Path,
+                                                    with_manifest_json: bool) -> None:
+    oci_archive(tmp_path / "images.tar", with_manifest_json)
+    with Archive(tmp_path / "images.tar") as archive:
+        one = archive.image("app:one")  # only in index.json
+        two = archive.image("local/app:two")
+        for image in (one, two):
+            # This machine's platform, uncompressed sizes, the attestation left out.
+            assert [layer.size for layer in image.layers] == [2207]
+            assert [(h.keyword, h.layer) for h in image.history] == [("RUN", 0)]
+        assert one.layers[0].diff_id == two.layers[0].diff_id
+        (compressed,) = archive.compressed(one.layers).values()
+        assert compressed == len(gzip.compress(layer_tar(tarfile.PAX_FORMAT), mtime=0))
+        with pytest.raises(MeasureError, match="app:three is not in the archive"):
+            archive.image("app:three")
+
+
+def test_oci_index_with_a_bad_digest_is_a_measure_error(tmp_path: Path) -> None:
+    index = {"manifests": [{"digest": "sha256:../../etc/passwd",
+                            "annotations": {"io.containerd.image.name": "docker.io/library/x:1"}}]}
+    with tarfile.open(tmp_path / "images.tar", "w") as tar:
+        data = json.dumps(index).encode()
+        info = tarfile.TarInfo("index.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    with Archive(tmp_path / "images.tar") as archive, pytest.raises(MeasureError,
+                                                                    match="not a content digest"):
+        archive.image("x:1")
