@@ -79,6 +79,13 @@ class Config:
     source: str | None = None
     #: the working directory the file was searched from (hadolint runs there too)
     directory: str | None = None
+    #: opt-in codes turned on without a severity of their own (for tools that measure every
+    #: rule, such as the corpus and the tests; users turn a rule on through ``override``)
+    enabled: frozenset[str] = frozenset()
+
+    def turns_on(self, code: str) -> bool:
+        """Is an opt-in rule turned on (named under an override level, or enabled)?"""
+        return code in self.override or code in self.enabled
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         return self.override.get(code, default)

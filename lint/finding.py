@@ -65,6 +65,8 @@ class Finding:
     column: int = 1
     end_column: int | None = None
     fingerprint: str = field(default="", compare=False)
+    #: Lines of other instructions the finding is about (the COPY a chown rewrites ...).
+    related: tuple[int, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if self.end_line < self.line:
@@ -90,6 +92,7 @@ class Finding:
             "message": self.message,
             "source": self.source,
             "fingerprint": self.fingerprint,
+            **({"related_lines": list(self.related)} if self.related else {}),
         }
 
 

@@ -1,7 +1,9 @@
 """New, fixed and existing findings, and which new ones count.
 
-The matching is pure: head and base findings of one file are matched by fingerprint (which
-survives the instruction moving and leaves the path out, so renames match). ``filter-mode``,
+The matching is pure: a head finding is existing when the same code fires at the
+corresponding place of the base (``match``: the instructions of both versions aligned through
+their diff, so an edited instruction still is the one it was; stages by their identity; the
+path left out, so renames match). ``filter-mode``,
 like reviewdog's, then narrows by changed lines which new findings become annotations and count
 for failure:
 
@@ -18,8 +20,7 @@ but the change caused the finding). SARIF always holds every finding.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -27,6 +28,7 @@ from lint.diff import Change, FileLines
 from lint.discovery import glob_match, is_dockerfile_name
 from lint.dockerfile import Dockerfile
 from lint.finding import Finding
+from lint.identity import align, stage_key
 
 #: The hadolint configuration files a change can touch (read at the base too).
 CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
@@ -43,6 +45,8 @@ class FileReport:
     fixed: tuple[Finding, ...] = ()
     existing: tuple[Finding, ...] = ()
     previous: str | None = None
+    #: A deleted Dockerfile's base findings: gone with the file, not fixed.
+    gone: tuple[Finding, ...] = ()
 
     @property
     def total(self) -> int:
@@ -74,38 +78,89 @@ class Review:
         return [f for r in self.files for f in r.existing]
 
 
-def match(
-    head: Sequence[Finding], base: Sequence[Finding]
-) -> tuple[list[Finding], list[Finding], list[Finding]]:
-    """(new, fixed, existing) for one file, by fingerprint; head order kept.
+ALL_PASSES = ("instruction", "fingerprint", "stage", "file")
 
-    A whole-file finding (line 1) is also matched by code and message: its fingerprint is
-    anchored to whatever sits on line 1, which a comment added above ``FROM`` changes."""
-    base_prints = {f.fingerprint for f in base}
-    head_prints = {f.fingerprint for f in head}
-    new = [f for f in head if f.fingerprint not in base_prints]
-    existing = [f for f in head if f.fingerprint in base_prints]
-    fixed = [f for f in base if f.fingerprint not in head_prints]
-    spare = Counter((f.code, f.message) for f in fixed if f.line == 1)
-    still_new: list[Finding] = []
-    for f in new:
-        key = (f.code, f.message)
-        if f.line == 1 and spare[key] > 0:
-            spare[key] -= 1
-            existing.append(f)
-        else:
-            still_new.append(f)
-    matched = Counter((f.code, f.message) for f in new if f.line == 1) - Counter(
-        (f.code, f.message) for f in still_new if f.line == 1)
-    still_fixed: list[Finding] = []
-    for f in fixed:
-        key = (f.code, f.message)
-        if f.line == 1 and matched[key] > 0:
-            matched[key] -= 1
-        else:
-            still_fixed.append(f)
-    existing.sort(key=Finding.sort_key)
-    return still_new, still_fixed, existing
+
+def match(
+    head: Sequence[Finding], base: Sequence[Finding],
+    head_df: Dockerfile | None = None, base_df: Dockerfile | None = None,
+    target: str | None = None, passes: Sequence[str] = ALL_PASSES,
+) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """(new, fixed, existing) for one file; head order kept.
+
+    A head finding is existing when the same code fires at the corresponding place of the
+    base, in this order: the same instruction, the two versions' instructions aligned through
+    their diff (``lint.identity.align``), so an edited instruction still corresponds to what it
+    was; the same fingerprint (an instruction the diff could not pair); the same stage (a
+    finding on a ``FROM`` line, by the stage's identity, not its ``FROM`` text); the whole file (a finding outside any
+    instruction). Each base finding is used once, so a code that fires more often than before
+    is new as often as it fires more. What is left of the base is fixed."""
+    pool = list(base)
+    used = [False] * len(pool)
+    state = [False] * len(head)
+    aligned = align(base_df, head_df) if head_df is not None and base_df is not None else {}
+
+    def place(f: Finding, df: Dockerfile | None, stage_of: bool) -> tuple[str, object]:
+        ins = df.instruction_at(f.line) if df is not None else None
+        if df is None or ins is None:
+            return ("file", None)
+        if stage_of:
+            if ins.keyword != "FROM" or ins.stage < 0:
+                return ("none", None)
+            return ("stage", stage_key(df, df.stages[ins.stage], target))
+        return ("ins", ins.line)
+
+    def take(key_of_head: Callable[[Finding], object], key_of_base: Callable[[Finding], object]
+             ) -> None:
+        wanted: dict[tuple[str, object], list[int]] = {}
+        for n, f in enumerate(pool):
+            if not used[n]:
+                k = key_of_base(f)
+                if k is not None:
+                    wanted.setdefault((f.code, k), []).append(n)
+        for n, f in enumerate(head):
+            if state[n]:
+                continue
+            k = key_of_head(f)
+            found = wanted.get((f.code, k)) if k is not None else None
+            if found:
+                used[found.pop(0)] = True
+                state[n] = True
+
+
+    def head_ins(f: Finding) -> object:
+        kind, line = place(f, head_df, False)
+        return aligned.get(line) if kind == "ins" and isinstance(line, int) else None
+
+    def base_ins(f: Finding) -> object:
+        kind, line = place(f, base_df, False)
+        return line if kind == "ins" else None
+
+    if "instruction" in passes:
+        take(head_ins, base_ins)
+    if "fingerprint" in passes:
+        take(lambda f: f.fingerprint or None, lambda f: f.fingerprint or None)
+
+    def stage_of(df: Dockerfile | None) -> Callable[[Finding], object]:
+        def key(f: Finding) -> object:
+            kind, value = place(f, df, True)
+            return value if kind == "stage" else None
+        return key
+
+    if "stage" in passes:
+        take(stage_of(head_df), stage_of(base_df))
+
+    def whole(df: Dockerfile | None) -> Callable[[Finding], object]:
+        def key(f: Finding) -> object:
+            return "file" if place(f, df, False)[0] == "file" or f.line <= 1 else None
+        return key
+
+    if "file" in passes:
+        take(whole(head_df), whole(base_df))
+    new = [f for n, f in enumerate(head) if not state[n]]
+    existing = sorted((f for n, f in enumerate(head) if state[n]), key=Finding.sort_key)
+    fixed = [f for n, f in enumerate(pool) if not used[n]]
+    return new, fixed, existing
 
 
 def whole_scope(finding: Finding, dockerfile: Dockerfile | None) -> bool:
@@ -144,14 +199,18 @@ def review(
     previous: Mapping[str, str] | None = None,
     always_new: Sequence[Finding] = (),
     notes: Sequence[str] = (),
+    base_dockerfiles: Mapping[str, Dockerfile] | None = None,
+    target: str | None = None,
 ) -> Review:
     """Build the report.
 
     ``affected``: Dockerfile -> reason, for a comparison (``None``: nothing to compare with,
     every finding is new and counts). ``base``: base findings of affected files, keyed by the
     head path (absent: the file is new). ``lines``: changed lines of files whose content
-    changed. ``removed``: base findings of deleted Dockerfiles. ``always_new``: findings that
-    are new and count whatever the filter (size budgets).
+    changed. ``removed``: base findings of deleted Dockerfiles (reported as gone with the
+    file). ``always_new``: findings that are new and count whatever the filter (size budgets).
+    ``base_dockerfiles``: the parsed base versions, keyed by head path, and ``target``: the
+    stage that ships; with them findings are matched through the instructions' alignment.
     """
     by_path: dict[str, list[Finding]] = {}
     for f in findings:
@@ -160,22 +219,43 @@ def review(
     for f in always_new:
         extra.setdefault(f.path, []).append(f)
     paths = sorted(set(by_path) | set(extra) | set(affected or ()))
+    bases = base_dockerfiles or {}
+    gone = {path: list(items) for path, items in (removed or {}).items()}
+    matched: dict[str, tuple[list[Finding], list[Finding], list[Finding]]] = {}
+    for path in paths:
+        head = by_path.get(path, [])
+        reason = "all" if affected is None else affected.get(path, "unchanged")
+        if reason in ("all", "unchanged"):
+            matched[path] = (list(head), [], []) if reason == "all" else ([], [], list(head))
+        else:
+            matched[path] = match(head, base.get(path, ()), dockerfiles.get(path),
+                                  bases.get(path), target)
+    if affected is not None:
+        # Instructions moved out of one Dockerfile into a new one (a stage split into its own
+        # file): what the other file's base had there is neither fixed there nor new here.
+        for path in paths:
+            new, fixed, existing = matched[path]
+            if path in base or affected.get(path) != "changed" or not new:
+                continue
+            for other in sorted(set(gone) | (set(base) - {path})):
+                pool = gone.get(other) if other in gone else matched.get(other, ([], [], []))[1]
+                if not new or not pool or other not in bases:
+                    continue
+                new, left, moved = match(new, pool, dockerfiles.get(path), bases[other], target,
+                                         passes=("instruction",))
+                existing = sorted(existing + moved, key=Finding.sort_key)
+                pool[:] = left
+            matched[path] = (new, fixed, existing)
     files: list[FileReport] = []
     counted: list[Finding] = []
     for path in paths:
-        head = by_path.get(path, [])
+        new, fixed, existing = matched[path]
+        new = new + extra.get(path, [])
         if affected is None:
-            files.append(FileReport(path, "all", new=tuple(head) + tuple(extra.get(path, ()))))
-            counted += head + extra.get(path, [])
+            files.append(FileReport(path, "all", new=tuple(new)))
+            counted += new
             continue
         reason = affected.get(path, "unchanged")
-        new: list[Finding]
-        fixed: list[Finding]
-        if reason == "unchanged":
-            new, fixed, existing = [], [], head
-        else:
-            new, fixed, existing = match(head, base.get(path, ()))
-        new += extra.get(path, [])
         mode = "file" if reason in ("dockerignore", "config") else filter_mode
         df = dockerfiles.get(path)
         chosen = [f for f in new
@@ -183,8 +263,8 @@ def review(
         counted += (new + existing) if filter_mode == "nofilter" else chosen
         files.append(FileReport(path, reason, tuple(new), tuple(fixed), tuple(existing),
                                 (previous or {}).get(path)))
-    for path, gone in sorted((removed or {}).items()):
-        files.append(FileReport(path, "removed", fixed=tuple(gone)))
+    for path, items in sorted(gone.items()):
+        files.append(FileReport(path, "removed", gone=tuple(items)))
     all_findings = tuple(findings) + tuple(always_new)
     return Review(tuple(files), tuple(counted), all_findings, affected is not None,
                   filter_mode, tuple(notes))

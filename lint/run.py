@@ -150,5 +150,5 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
     combined = engine.apply_config(combined, config, result.dockerfiles)
     unparsed = [p for p in result.files if p in ours and p not in result.dockerfiles]
     combined = engine.supersede(combined, unparsed)
-    result.findings = fingerprint.assign(combined, result.dockerfiles)
+    result.findings = fingerprint.assign(combined, result.dockerfiles, options.target)
     return result

@@ -8,13 +8,34 @@ from pathlib import Path
 
 import pytest
 
+from lint.config import Config
+from lint.engine import OPT_IN
+from lint.rules import RULES
+
 REPO = Path(__file__).resolve().parent.parent
 TOOLS = REPO / ".tools" / "node_modules"
 
 
+def _every_rule_env() -> dict[str, str]:
+    levels: dict[str, list[str]] = {}
+    for rule in RULES:
+        if rule.CODE in OPT_IN:
+            levels.setdefault(rule.SEVERITY.value.upper(), []).append(rule.CODE)
+    return {f"HADOLINT_OVERRIDE_{level}": ",".join(codes) for level, codes in levels.items()}
+
+
+EVERY_RULE_ENV = _every_rule_env()
+
+
+def every_rule() -> Config:
+    """A configuration with every opt-in rule on at its own severity (as an override would)."""
+    return Config(enabled=OPT_IN)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -22,6 +43,12 @@ def _isolated_env(
     for key in list(os.environ):
         if key.startswith(("HADOLINT_", "GITHUB_", "INPUT_", "RUNNER_")):
             monkeypatch.delenv(key, raising=False)
+    if request.node.get_closest_marker("default_rules") is None:
+        # Most tests exercise the DC rules' mechanics (pragmas, sinks, the CLI, the action):
+        # every opt-in rule is turned on at its own severity, as a user's override would.
+        # Tests marked ``default_rules`` see the defaults (tests/test_opt_in.py).
+        for name, value in EVERY_RULE_ENV.items():
+            monkeypatch.setenv(name, value)
 
 
 # .ci/run sets DOCKERFILE_REVIEW_REQUIRE_ENGINE=1 after starting the engine: there, a test that

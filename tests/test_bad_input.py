@@ -14,6 +14,7 @@ import pytest
 from lint.config import Overrides, load
 from lint.discovery import discover
 from lint.run import MAX_FILE_SIZE, LintOptions, lint_files
+from tests.conftest import EVERY_RULE_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -22,6 +23,7 @@ NORMAL = (
     "RUN apt-get update && apt-get install -y curl\n"      # 2
     "COPY . /app\n"                                        # 3
     "RUN cd /app && make\n"                                # 4
+    "CMD [\"/app/run\"]\n"                                  # 5
 )
 NORMAL_FINDINGS = [
     ("DC101", 1), ("DC201", 1), ("DC301", 1), ("DC304", 1), ("DL3006", 1), ("DL3008", 2),
@@ -84,8 +86,8 @@ def test_cli_reports_every_file_once_and_the_normal_file_in_full(bad_repo: Path)
         "hugeline.Dockerfile": [("DC001", 2)],
         "latin1.Dockerfile": [("DC001", 2)],
         # Over the cap: hadolint is skipped (DC002), our rules still judge the file.
-        "many.Dockerfile": [("DC002", 1), ("DC101", 1), ("DC301", 1), ("DC304", 1),
-                            ("DC401", 1)],
+        # No directory or the whole context is copied: a .dockerignore changes nothing (DC304).
+        "many.Dockerfile": [("DC002", 1), ("DC101", 1), ("DC301", 1), ("DC401", 1)],
     }
     messages = {(f["path"], f["code"]): f["message"] for f in findings}
     assert messages[("binary.Dockerfile", "DC001")] == (
@@ -104,7 +106,7 @@ def test_cli_reports_every_file_once_and_the_normal_file_in_full(bad_repo: Path)
 
 def _lint(root: Path, max_file_size: int = MAX_FILE_SIZE) -> list[tuple[str, str, int]]:
     found = discover(["."], root)
-    config = load(root, {}, Overrides())
+    config = load(root, EVERY_RULE_ENV, Overrides())
     result = lint_files(found.files, config, LintOptions(max_file_size=max_file_size))
     assert result.errors == []
     return sorted((f.path, f.code, f.line) for f in result.findings)

@@ -20,9 +20,9 @@ REPO = Path(__file__).resolve().parent.parent
 MULTI = (
     "FROM alpine:3.20 AS app\n"      # 1
     "USER 10001\n"                   # 2
-    "CMD [\"sh\"]\n"                 # 3
-    "FROM alpine:3.20 AS debug\n"    # 4
-    "CMD [\"sh\"]\n"                 # 5
+    "CMD [\"app\"]\n"                # 3
+    "FROM alpine:3.20 AS runtime\n"  # 4
+    "CMD [\"app\"]\n"                # 5
     "RUN cd /tmp\n"                  # 6
 )
 MULTI_FINDINGS = [("DC301", 1), ("DC101", 4), ("DC301", 4), ("DL3003", 6), ("SC2164", 6)]
@@ -68,7 +68,8 @@ def test_json_format_lists_every_finding_with_its_fields(project: Path) -> None:
     assert {k: dc101[k] for k in FIELDS} == {
         "path": "Dockerfile", "line": 4, "end_line": 4, "column": 1, "code": "DC101",
         "severity": "warning",
-        "message": "The shipped stage never sets USER, so the container runs as root",
+        "message": "The shipped stage never sets USER, so the container runs as root: add USER "
+                   "with a non-root UID",
         "source": "dockerfile-review",
     }
     dl = next(f for f in findings if f["code"] == "DL3003")
@@ -109,7 +110,8 @@ def test_github_format_prints_workflow_commands(project: Path) -> None:
     # Most severe first.
     assert lines == [
         "::warning file=Dockerfile,line=4,endLine=4,col=1,title=DC101 (dockerfile-review)"
-        "::The shipped stage never sets USER, so the container runs as root",
+        "::The shipped stage never sets USER, so the container runs as root: add USER with a "
+        "non-root UID",
         "::warning file=Dockerfile,line=6,endLine=6,col=1,title=DL3003 (hadolint)"
         "::Use WORKDIR to switch to a directory",
         "::warning file=Dockerfile,line=6,endLine=6,col=1,title=SC2164 (shellcheck)"
@@ -188,7 +190,7 @@ def test_exit_codes_per_failure_threshold(
         # DC301 (info) only.
         "info_only": "FROM alpine:3.20\nUSER 10001\n",
         # DC101 (warning) and DC301 (info).
-        "warning": "FROM alpine:3.20\nCMD [\"sh\"]\n",
+        "warning": "FROM alpine:3.20\nCMD [\"app\"]\n",
         # hadolint's DL3000 (error) for a relative WORKDIR, DC301 (info).
         "error": "FROM alpine:3.20\nUSER 10001\nWORKDIR app\n",
     }
@@ -240,7 +242,7 @@ def test_target_changes_the_stage_the_final_stage_rules_judge(project: Path) -> 
 def test_context_changes_the_dockerignore_result(tmp_path: Path) -> None:
     (tmp_path / "docker").mkdir()
     (tmp_path / "docker" / "Dockerfile").write_text(
-        "FROM alpine:3.20\nUSER 10001\nCOPY app /app\n", encoding="utf-8")
+        "FROM alpine:3.20\nUSER 10001\nCOPY app/ /app\nCMD [\"app\"]\n", encoding="utf-8")
     (tmp_path / "ctx").mkdir()
     (tmp_path / "ctx" / ".dockerignore").write_text(".git\n", encoding="utf-8")
     (tmp_path / "bare").mkdir()
@@ -249,7 +251,7 @@ def test_context_changes_the_dockerignore_result(tmp_path: Path) -> None:
     assert _codes(default.stdout) == [("DC301", 1), ("DC304", 1)]
     assert json.loads(default.stdout)[1]["message"] == (
         "The build context has no .dockerignore: everything in it is sent to the builder and "
-        "can be copied into the image")
+        "can be copied into the image; add one that excludes .git and local build output")
     assert default.returncode == 1
     with_ignore = _run(tmp_path, "--format", "json", "--context", "ctx", "docker/Dockerfile")
     assert (with_ignore.returncode, _codes(with_ignore.stdout)) == (0, [("DC301", 1)])

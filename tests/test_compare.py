@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.config import Config, Overrides
+from lint.config import Overrides
 from lint.diff import FileLines
 from lint.discovery import Found
 from lint.dockerfile import parse
@@ -14,6 +14,7 @@ from lint.finding import Finding, Severity
 from lint.github.base import lint_base
 from lint.review import match, passes, review, whole_scope
 from lint.run import LintOptions, LintResult, lint_files
+from tests.conftest import every_rule
 
 BASE = """FROM debian:12
 RUN apt-get update && apt-get install -y --no-install-recommends curl
@@ -35,7 +36,7 @@ def lint_text(tmp: Path, text: str, name: str = "Dockerfile") -> LintResult:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     (tmp / ".dockerignore").write_text(".git\n")
-    return lint_files([Found(name, path)], Config(), LintOptions())
+    return lint_files([Found(name, path)], every_rule(), LintOptions())
 
 
 def codes(findings: list[Finding]) -> list[tuple[str, int]]:
@@ -128,11 +129,12 @@ def test_no_base_means_everything_counts_and_extras_always_count() -> None:
     assert len(result.findings) == 2
 
 
-def test_removed_dockerfile_findings_are_fixed() -> None:
+def test_removed_dockerfile_findings_go_with_the_file_and_are_not_fixed() -> None:
     gone = [finding(2).with_(fingerprint="a")]
     result = review([], {}, affected={}, base={}, lines={}, removed={"old/Dockerfile": gone})
-    assert [(r.path, r.reason, len(r.fixed)) for r in result.files] == [
-        ("old/Dockerfile", "removed", 1)]
+    assert [(r.path, r.reason, len(r.fixed), len(r.gone)) for r in result.files] == [
+        ("old/Dockerfile", "removed", 0, 1)]
+    assert result.fixed == []
 
 
 def test_lint_base_uses_the_base_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -146,24 +148,23 @@ def test_lint_base_uses_the_base_configuration(tmp_path: Path, monkeypatch: pyte
     cwd.mkdir()
     (cwd / ".hadolint.yaml").write_text("ignored: [DL3009]\n")
     monkeypatch.chdir(cwd)
-    found, notes = lint_base(root, {"svc/Dockerfile": "app/Dockerfile", "new/Dockerfile":
-                                    "new/Dockerfile"}, Overrides(), LintOptions(), {})
-    assert notes == []
-    assert set(found) == {"svc/Dockerfile"}
-    got = {f.code for f in found["svc/Dockerfile"]}
+    based = lint_base(root, {"svc/Dockerfile": "app/Dockerfile", "new/Dockerfile":
+                             "new/Dockerfile"}, Overrides(), LintOptions(), {})
+    assert based.notes == []
+    assert set(based.findings) == set(based.dockerfiles) == {"svc/Dockerfile"}
+    got = {f.code for f in based.findings["svc/Dockerfile"]}
     assert "DL3008" not in got
     assert "DL3009" in got
-    assert all(f.path == "svc/Dockerfile" for f in found["svc/Dockerfile"])
+    assert all(f.path == "svc/Dockerfile" for f in based.findings["svc/Dockerfile"])
     assert Path.cwd() == cwd
 
 
 def test_lint_base_with_a_broken_base_config_says_so(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text(BASE)
     (tmp_path / ".hadolint.yaml").write_text("- not a mapping\n")
-    found, notes = lint_base(tmp_path, {"Dockerfile": "Dockerfile"}, Overrides(), LintOptions(),
-                             {})
-    assert found == {}
-    assert len(notes) == 1 and notes[0].startswith("base configuration unusable")
+    based = lint_base(tmp_path, {"Dockerfile": "Dockerfile"}, Overrides(), LintOptions(), {})
+    assert based.findings == {}
+    assert len(based.notes) == 1 and based.notes[0].startswith("base configuration unusable")
 
 
 def test_whole_file_findings_survive_a_new_first_line(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ QUIET = """\
 FROM debian:12
 RUN apt-get update && apt-get install --no-install-recommends -y curl=1
 USER app
+CMD ["app"]
 """
 
 
@@ -162,12 +163,15 @@ def test_explicit_config_wins_over_everything(work: Path) -> None:
 ENV_CASES: dict[str, tuple[str | None, dict[str, str], set[str], dict[str, str]]] = {
     # name: (file, environment, DL codes that must be absent, DC code -> expected severity
     # or "absent")
+    # DC101, DC103 and DC301 are opt-in: the files turn them on through override.
     "ignore_union_of_file_and_env": (
-        "ignored: [DL3007, DC101]\n", {"HADOLINT_IGNORE": "DL3008,DC301"},
+        "ignored: [DL3007, DC101]\noverride:\n  warning: [DC101, DC103]\n  info: [DC301]\n",
+        {"HADOLINT_IGNORE": "DL3008,DC301"},
         {"DL3007", "DL3008"}, {"DC101": "absent", "DC301": "absent", "DC103": "warning"},
     ),
     "env_list_items_are_not_trimmed": (
-        None, {"HADOLINT_IGNORE": "DL3008, DL3009,DC101, DC301"},
+        "override:\n  warning: [DC101]\n  info: [DC301]\n",
+        {"HADOLINT_IGNORE": "DL3008, DL3009,DC101, DC301"},
         {"DL3008"}, {"DC101": "absent", "DC301": "info"},
     ),
     "override_most_severe_wins": (
@@ -183,6 +187,7 @@ ENV_CASES: dict[str, tuple[str | None, dict[str, str], set[str], dict[str, str]]
 }
 
 
+@pytest.mark.default_rules  # the environment is the subject here
 @pytest.mark.parametrize("name", sorted(ENV_CASES))
 def test_file_and_environment_combine_as_in_hadolint(
     work: Path, monkeypatch: pytest.MonkeyPatch, name: str
@@ -197,6 +202,7 @@ def test_file_and_environment_combine_as_in_hadolint(
     assert {c: run.dc().get(c, "absent") for c in dc} == dc
 
 
+@pytest.mark.default_rules
 def test_override_severities_from_file(work: Path) -> None:
     (work / ".hadolint.yaml").write_text(
         "override:\n  error: [DL3009, DC301]\n  info: [DL3000, DC101]\n  style: [DL3008]\n"

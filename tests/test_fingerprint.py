@@ -1,5 +1,5 @@
-"""Fingerprints (lint/fingerprint.py): stable when an instruction moves, distinct for identical
-instructions and for several ShellCheck hits on one RUN."""
+"""Fingerprints (lint/fingerprint.py): stable when an instruction moves or is edited, distinct
+for identical instructions and for several ShellCheck hits on one RUN."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from lint.discovery import Found
 from lint.dockerfile import parse
 from lint.finding import SOURCE_SHELLCHECK, Finding, Severity
 from lint.run import LintOptions, lint_files
+from tests.conftest import EVERY_RULE_ENV
 
 BODY = (
     "FROM debian:12\n"
@@ -21,6 +22,7 @@ BODY = (
     "COPY . .\n"
     "RUN apt-get install -y git\n"
     "USER app\n"
+    "CMD [\"app\"]\n"
 )
 
 
@@ -29,8 +31,8 @@ def lint(tmp_path: Path, name: str, text: str) -> list[Finding]:
     directory.mkdir()
     (directory / "Dockerfile").write_text(text)
     (directory / ".dockerignore").write_text(".git\n")
-    result = lint_files([Found("Dockerfile", directory / "Dockerfile")], load(directory, {}),
-                        LintOptions())
+    result = lint_files([Found("Dockerfile", directory / "Dockerfile")],
+                        load(directory, EVERY_RULE_ENV), LintOptions())
     assert result.errors == []
     return result.findings
 
@@ -70,11 +72,21 @@ def test_identical_instructions_differ(tmp_path: Path) -> None:
     assert len(set(prints.values())) == len(prints)
 
 
-def test_edited_instruction_gets_a_new_fingerprint(tmp_path: Path) -> None:
+def test_an_edit_that_does_not_touch_the_problem_keeps_the_fingerprint(tmp_path: Path) -> None:
+    # A package added, a tag bumped, a keyword's case changed: the code-scanning alert of the
+    # problem that stays stays open.
     before = by_place(lint(tmp_path, "before", BODY))
-    after = by_place(lint(tmp_path, "after", BODY.replace("gcc curl", "gcc wget")))
-    assert after[("DL3008", 2)] != before[("DL3008", 2)]
-    assert after[("DL3008", 5)] == before[("DL3008", 5)]
+    edited = (BODY.replace("gcc curl", "gcc curl wget").replace("debian:12", "debian:13")
+              .replace("WORKDIR /srv", "workdir /srv"))
+    after = by_place(lint(tmp_path, "after", edited))
+    for place in [("DL3008", 2), ("DL3015", 2), ("DL3008", 5), ("DL3008", 7)]:
+        assert after[place] == before[place], place
+
+
+def test_the_same_code_elsewhere_gets_another_fingerprint(tmp_path: Path) -> None:
+    prints = by_place(lint(tmp_path, "body", BODY))
+    assert prints[("DL3008", 2)] != prints[("DL3008", 5)]
+    assert prints[("DL3008", 2)] != prints[("DL3015", 2)]
 
 
 def test_several_shellcheck_hits_on_one_run_differ() -> None:

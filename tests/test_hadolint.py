@@ -23,6 +23,7 @@ from lint.config import load
 from lint.discovery import Found
 from lint.finding import Finding
 from lint.run import LintOptions, LintResult, lint_files
+from tests.conftest import EVERY_RULE_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 REAL = hadolint.find_binary()
@@ -79,7 +80,7 @@ def alone(cwd: Path, files: list[str], *args: str) -> dict[str, set[Pair]]:
 
 def ours(root: Path, paths: list[Path], **options: object) -> LintResult:
     found = [Found(p.relative_to(root).as_posix(), p) for p in paths]
-    return lint_files(found, load(root, {}), LintOptions(**options))  # type: ignore[arg-type]
+    return lint_files(found, load(root, EVERY_RULE_ENV), LintOptions(**options))  # type: ignore[arg-type]
 
 
 def pairs(findings: list[Finding], path: str, prefixes: tuple[str, ...] = ("DL", "SC")
@@ -94,7 +95,7 @@ def write(directory: Path, name: str, text: str) -> Path:
     return path
 
 
-APT = "FROM debian:12\nRUN apt-get install -y curl\n"
+APT = "FROM debian:12\nRUN apt-get install -y curl\nCMD [\"curl\", \"--version\"]\n"
 APT_FINDINGS = {("DL3008", 2), ("DL3015", 2)}
 
 
@@ -207,7 +208,8 @@ def test_missing_binary_names_what_to_install(tmp_path: Path,
 
 def test_cli_without_hadolint_exits_2_without_traceback(tmp_path: Path) -> None:
     write(tmp_path, "Dockerfile", APT)
-    env = {"PATH": str(tmp_path / "empty"), "HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
+    env = {"PATH": str(tmp_path / "empty"), "HOME": str(tmp_path), "PYTHONPATH": str(REPO),
+           **EVERY_RULE_ENV}
     proc = subprocess.run([sys.executable, "-m", "lint", "-f", "json", "Dockerfile"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert proc.returncode == 2
@@ -224,7 +226,7 @@ def test_file_over_the_cap_is_not_handed_to_hadolint(tmp_path: Path) -> None:
     # Just over 1 MB. (BuildKit's parser slows down sharply with line length and our rules with
     # the instruction count, so a thousand 1 kB lines keep this test at a few seconds.)
     body = "".join(f"RUN echo {i} {'x' * 1000}\n" for i in range(1000))
-    big = write(tmp_path, "big/Dockerfile", "FROM debian:12\n" + body)
+    big = write(tmp_path, "big/Dockerfile", "FROM debian:12\n" + body + 'CMD ["app"]\n')
     assert big.stat().st_size > 1_000_000
     small = write(tmp_path, "small/Dockerfile", APT)
     log = tmp_path / "calls.log"

@@ -16,6 +16,7 @@ from lint.dockerfile import parse
 from lint.hadolint import find_binary
 from lint.heredoc import for_hadolint
 from lint.run import LintOptions, lint_files
+from tests.conftest import EVERY_RULE_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 REAL = find_binary()
@@ -93,7 +94,7 @@ def hadolint_alone(path: Path) -> list[dict[str, object]]:
 
 
 def ours(path: Path) -> set[Pair]:
-    result = lint_files([Found(path.name, path)], load(path.parent, {}),
+    result = lint_files([Found(path.name, path)], load(path.parent, EVERY_RULE_ENV),
                         LintOptions(hadolint_all_stages=True))
     assert result.errors == []
     return {(f.code, f.line) for f in result.findings if f.code.startswith(("DL", "SC"))}
@@ -149,7 +150,7 @@ def test_example_worker_containerfile(tmp_path: Path) -> None:
     alone = hadolint_alone(source)
     assert [(i["code"], i["line"]) for i in alone] == [("DL1000", 14)]
     result = lint_files([Found("examples/worker/Containerfile", source)],
-                        load(REPO, {}), LintOptions())
+                        load(REPO, EVERY_RULE_ENV), LintOptions())
     assert result.errors == []
     assert {(f.code, f.line) for f in result.findings} == {
         ("DC101", 4), ("DC301", 4),

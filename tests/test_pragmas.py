@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from lint.config import Config, Overrides, load
+from lint.config import Overrides, load
 from lint.discovery import Found
 from lint.dockerfile import parse
 from lint.engine import apply_config
 from lint.finding import Finding, Severity
 from lint.hadolint import find_binary
 from lint.run import LintOptions, LintResult, lint_files
+from tests.conftest import every_rule
 
 REAL = find_binary()
 
@@ -78,7 +79,8 @@ def split(result: LintResult) -> tuple[set[Pair], set[Pair]]:
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_pragma_variant_matches_hadolint(tmp_path: Path, name: str) -> None:
     pragma = VARIANTS[name]
-    (tmp_path / "Dockerfile").write_text(f"FROM debian:12\n{pragma}\n{RUN}USER app\n")
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM debian:12\n{pragma}\n{RUN}USER app\nCMD [\"app\"]\n")
     run_line = 3 + pragma.count("\n")
     theirs = hadolint_alone(tmp_path)
     mine, dc = split(ours(tmp_path))
@@ -115,7 +117,7 @@ def test_pragma_above_from_and_global_anywhere(tmp_path: Path) -> None:
 def test_disable_ignore_pragma(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
                                ) -> None:
     (tmp_path / "Dockerfile").write_text(
-        f"FROM debian:12\n# hadolint ignore=DL3008,DC203\n{RUN}USER app\n"
+        f"FROM debian:12\n# hadolint ignore=DL3008,DC203\n{RUN}USER app\nCMD [\"app\"]\n"
         "# hadolint global ignore=DL3015,DC301\n"
     )
     overrides = Overrides(disable_ignore_pragma=True) if how == "option" else Overrides()
@@ -131,14 +133,14 @@ def test_disable_ignore_pragma(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
 
 
 def test_pragma_covers_every_line_of_the_instruction() -> None:
-    text = f"FROM debian:12\n# hadolint ignore=DC203\n{RUN}{RUN}"
+    text = f"FROM debian:12\n# hadolint ignore=DC203\n{RUN}{RUN}CMD [\"app\"]\n"
     df = parse("Dockerfile", text)
     findings = [
         Finding(path="Dockerfile", line=line, code="DC203", severity=Severity.INFO,
                 message="m", source="dockerfile-review")
         for line in (3, 4, 5, 6, 8)
     ]
-    kept = apply_config(findings, Config(), {"Dockerfile": df})
+    kept = apply_config(findings, every_rule(), {"Dockerfile": df})
     # lines 3-5 are the RUN under the pragma; 6-8 the next RUN
     assert [f.line for f in kept] == [6, 8]
 
@@ -147,7 +149,7 @@ def test_pragma_is_case_sensitive_for_codes_in_dc_too(tmp_path: Path) -> None:
     # DC codes written in lower case are not codes for hadolint's pragma parser: the pragma
     # is void for both tools.
     (tmp_path / "Dockerfile").write_text(
-        f"FROM debian:12\n# hadolint ignore=DL3015,dc203\n{RUN}USER app\n"
+        f"FROM debian:12\n# hadolint ignore=DL3015,dc203\n{RUN}USER app\nCMD [\"app\"]\n"
     )
     theirs = hadolint_alone(tmp_path)
     mine, dc = split(ours(tmp_path))

@@ -22,7 +22,7 @@ def test_stamp_redacts_what_the_rule_quotes_and_keeps_its_words() -> None:
                            RuleContext(), [rule])
     assert [f.message for f in found] == [
         "ENV GITHUB_TOKEN puts a GitHub token (ghp_…) into the image, where anyone who can pull "
-        "it can read it"]
+        "it can read it: pass it with RUN --mount=type=secret and rotate it"]
 
 
 def test_a_quoted_assignment_is_redacted_in_a_stamped_message() -> None:

@@ -18,7 +18,7 @@ import pytest
 from lint import context as context_io
 from lint.config import Config
 from lint.dockerfile import parse
-from lint.engine import analyze, apply_config
+from lint.engine import OPT_IN, analyze, apply_config
 from lint.rules import BY_CODE, RULES
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -57,9 +57,13 @@ def expected(dockerfile: Path) -> set[tuple[str, int, str | None]]:
 
 def lint_fixture(fixture: Path) -> list[tuple[str, int, str]]:
     dockerfile = _dockerfile_of(fixture)
-    parsed = parse(dockerfile.name, dockerfile.read_bytes())
+    # Linted as a file named Dockerfile: a fixture's own name (bad_..._builder) is not the
+    # name of an image.
+    parsed = parse("Dockerfile", dockerfile.read_bytes())
     ctx = context_io.load(dockerfile, fixture if fixture.is_dir() else None)
-    findings = apply_config(analyze(parsed, ctx), Config(), {parsed.path: parsed})
+    # Opt-in rules are turned on as a user would: their code under an override level.
+    on = Config(enabled=OPT_IN)
+    findings = apply_config(analyze(parsed, ctx), on, {parsed.path: parsed})
     return [(f.code, f.line, f.severity.value) for f in findings]
 
 

@@ -20,12 +20,14 @@ def _run(code: str, text: str, target: str | None = None) -> list[tuple[int, str
 
 
 def test_final_rules_follow_target() -> None:
-    text = "FROM python:3.12 AS dev\nEXPOSE 22\n\nFROM python:3.12-slim AS prod\nUSER 10001\n"
-    assert _run("DC101", text, target="dev") == [
-        (1, "The shipped stage never sets USER, so the container runs as root")
+    text = ("FROM python:3.12 AS ops\nEXPOSE 22\nCMD [\"app\"]\n\n"
+            "FROM python:3.12-slim AS prod\nUSER 10001\n")
+    assert _run("DC101", text, target="ops") == [
+        (1, "The shipped stage never sets USER, so the container runs as root: add USER with a "
+            "non-root UID")
     ]
-    assert [line for line, _ in _run("DC103", text, target="dev")] == [2]
-    assert [line for line, _ in _run("DC201", text, target="dev")] == [1]
+    assert [line for line, _ in _run("DC103", text, target="ops")] == [2]
+    assert [line for line, _ in _run("DC201", text, target="ops")] == [1]
     for code in ("DC101", "DC103", "DC201"):
         assert _run(code, text) == []
 
@@ -35,7 +37,7 @@ def test_dc102_message_redacts_the_value() -> None:
     found = _run("DC102", f"FROM alpine:3.20\nENV REGISTRY_LOGIN={token}\n")
     assert found == [
         (2, "ENV REGISTRY_LOGIN puts a GitHub token (ghp_…) into the image, where anyone who "
-            "can pull it can read it")
+            "can pull it can read it: pass it with RUN --mount=type=secret and rotate it")
     ]
     assert token[4:] not in found[0][1]
     jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9"
@@ -75,8 +77,8 @@ def test_dc201_names_the_smaller_variant() -> None:
         "ruby": "ruby:slim",
     }
     for image, smaller in cases.items():
-        (found,) = _run("DC201", f"FROM {image}\nUSER 1\n")
-        assert found[1].endswith(f"`{smaller}` is much smaller"), (image, found)
+        (found,) = _run("DC201", f"FROM {image}\nUSER 1\nCMD [\"app\"]\n")
+        assert found[1].endswith(f"use `{smaller}`, which is much smaller"), (image, found)
     for image in ("python:3.12-alpine", "node:20-slim", "php:8.3-apache", "alpine:3.20",
                   "debian:bookworm-backports", "python:3.12-windowsservercore"):
         assert _run("DC201", f"FROM {image}\n") == [], image
@@ -89,7 +91,7 @@ def test_messages_name_the_origin_line() -> None:
             "stay in that earlier layer, so the image does not shrink; delete it in the RUN "
             "that creates it")
     ]
-    text = "FROM debian:12-slim\nWORKDIR /app\nCOPY . .\nRUN chmod -R g+w .\n"
+    text = "FROM debian:12-slim\nWORKDIR /app\nCOPY . .\nRUN chmod -R g+w .\nCMD [\"app\"]\n"
     assert _run("DC202", text) == [
         (4, "`chmod -R` on /app rewrites files the COPY/ADD on line 3 created, so every one is "
             "stored again in a new layer: leave code the app only reads owned by root, or set "

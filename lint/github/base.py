@@ -11,13 +11,14 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
 
 from lint import config as config_mod
 from lint.config import Config, ConfigError, Overrides
 from lint.diff import FileLines
 from lint.discovery import Found
+from lint.dockerfile import Dockerfile
 from lint.finding import Finding
 from lint.git import Git
 from lint.github.changes import BaseView
@@ -36,6 +37,25 @@ def _cwd(path: Path) -> Iterator[None]:
         os.chdir(before)
 
 
+@dataclass
+class BaseLint:
+    """The base versions' findings and parsed files (keyed by head path), and notes."""
+
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    dockerfiles: dict[str, Dockerfile] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def mirror_git_dirs(workspace: Path, root: Path, dockerfiles: Sequence[str]) -> None:
+    """Give the base tree a ``.git`` wherever the checkout has one in a Dockerfile's folder (its
+    default build context): ``git archive`` leaves it out, and context rules must see the same
+    kind of tree on both sides."""
+    for path in dockerfiles:
+        folder = PurePosixPath(path).parent
+        if (workspace / folder / ".git").exists() and (root / folder).is_dir():
+            (root / folder / ".git").mkdir(exist_ok=True)
+
+
 def lint_base(
     root: Path,
     files: Mapping[str, str],
@@ -43,14 +63,14 @@ def lint_base(
     options: LintOptions,
     env: Mapping[str, str],
     config_file: str | None = None,
-) -> tuple[dict[str, list[Finding]], list[str]]:
+) -> BaseLint:
     """Lint base versions materialised under ``root``. ``files``: head path -> base path;
     ``config_file``: the ``config`` input as a repository path (read at the base too).
-    Returns findings keyed by head path, and notes; base files absent under ``root`` are new
-    files and get no entry."""
+    Findings and parsed files are keyed by head path; base files absent under ``root`` are
+    new files and get no entry."""
     found = [Found(head, root / base) for head, base in files.items() if (root / base).is_file()]
     if not found:
-        return {}, []
+        return BaseLint()
     if config_file is not None:
         overrides = replace(overrides, config_file=root / config_file)
     try:
@@ -58,14 +78,14 @@ def lint_base(
             overrides = replace(overrides, config_file=None)
         config: Config = config_mod.load(root, env, overrides)
     except ConfigError as exc:
-        return {}, [f"base configuration unusable ({exc}); findings are not compared"]
+        return BaseLint(notes=[f"base configuration unusable ({exc}); findings are not "
+                               "compared"])
     with _cwd(root):
         result = lint_files(found, config, replace(options, context=None))
     out: dict[str, list[Finding]] = {f.path: [] for f in found}
     for f in result.findings:
         out.setdefault(f.path, []).append(f)
-    notes = [f"base: {e}" for e in result.errors]
-    return out, notes
+    return BaseLint(out, dict(result.dockerfiles), [f"base: {e}" for e in result.errors])
 
 
 @dataclass(frozen=True)
@@ -94,15 +114,15 @@ def against_base(view: BaseView, head: LintResult, where: Where, filter_mode: st
     base_paths = {p: previous.get(p, p) for p in affected if status.get(p) != "added"}
     configs = [where.config_path] if where.config_path else list(CONFIG_NAMES)
     lines: dict[str, FileLines] = {}
-    base: dict[str, list[Finding]] = {}
+    base = BaseLint()
     with tempfile.TemporaryDirectory(prefix="dockerfile-review-base-") as tmp:
         root = Path(tmp)
         try:
             view.materialize([*base_paths.values(), *removed, *configs], root)
-            base, base_notes = lint_base(root, {**base_paths, **{p: p for p in removed}},
-                                         where.overrides, where.options, where.env,
-                                         where.config_path)
-            notes += base_notes
+            mirror_git_dirs(where.workspace, root, list(base_paths.values()))
+            base = lint_base(root, {**base_paths, **{p: p for p in removed}}, where.overrides,
+                             where.options, where.env, where.config_path)
+            notes += base.notes
             git = Git(where.workspace)
             for path, reason in affected.items():
                 if reason == "changed":
@@ -111,11 +131,12 @@ def against_base(view: BaseView, head: LintResult, where: Where, filter_mode: st
                     lines[path] = git.diff_lines(present, where.workspace / path)
         except Exception as exc:  # the base is a comparison aid: never lose the report
             notes.append(f"could not lint the base: {exc}")
-            base = {}
-    gone = {p: base.pop(p, []) for p in removed}
-    return review(head.findings, head.dockerfiles, affected=affected, base=base, lines=lines,
-                  filter_mode=filter_mode, removed=gone, previous=previous, always_new=extra,
-                  notes=notes)
+            base = BaseLint()
+    gone = {p: base.findings.pop(p, []) for p in removed}
+    return review(head.findings, head.dockerfiles, affected=affected, base=base.findings,
+                  lines=lines, filter_mode=filter_mode, removed=gone, previous=previous,
+                  always_new=extra, notes=notes, base_dockerfiles=base.dockerfiles,
+                  target=where.options.target)
 
 
-__all__ = ["Where", "against_base", "lint_base"]
+__all__ = ["BaseLint", "Where", "against_base", "lint_base", "mirror_git_dirs"]

@@ -11,6 +11,8 @@ A rule is a module with constants and one function::
     SECURITY_SEVERITY = "7.5" # for security rules, else None
     PRECISION = "high"        # SARIF properties.precision
     SUPERSEDES = ("DL3064",)  # optional: other tools' codes this rule's finding replaces
+    ENABLED = False           # optional: an opt-in rule (docs/precision.md), on when a config
+                              # names it under an override level
 
     def check(dockerfile, context) -> Iterable[Hit]: ...
 
@@ -38,6 +40,8 @@ class Hit:
     end_line: int | None = None
     args: Mapping[str, object] = field(default_factory=dict)
     severity: Severity | None = None
+    #: Lines of other instructions the finding is about (SARIF ``relatedLocations``).
+    related: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,8 @@
-"""DC102 secret-in-image: a secret file or a token value is written into the image.
+"""DC102 secret-in-image: a token value is written into the image.
 
 ## What it does
-Reports, in every stage:
-
-* a ``COPY``/``ADD`` whose source is a secret by its name: ``.env`` (and ``.env.*`` other
-  than examples and templates, and the glob ``.env*``), ``*.pem`` and ``*.key`` (not
-  certificates, CA bundles or public/GPG keys, nor anything copied into a ``cert``
-  directory), ``id_rsa*`` and the other SSH private keys, ``.npmrc``, ``.pypirc``,
-  ``credentials*.json``, ``.netrc``, ``.git-credentials`` and cloud service-account keys
-  (``serviceAccount*.json``). ARG/ENV values in source paths are substituted. Remote URLs
-  are public and not reported;
-* an ``ENV`` or ``ARG`` *value*, as written, that has the format of a known token: an AWS access
+Reports, in every stage, an ``ENV`` or ``ARG`` *value*, as written, that has the format of a
+known token: an AWS access
   key id (``AKIA…``/``ASIA…``), a GitHub token (``ghp_``/``gho_``/``ghs_``/``ghu_``/``ghr_``/
   ``github_pat_``), a Slack token (``xoxb-`` …), a private key header
   (``-----BEGIN … PRIVATE KEY-----``) or a JWT (``eyJ….….…``). Documentation placeholders
@@ -23,7 +15,9 @@ reads the *value*: a real token is an error whatever the variable is called
 (``ENV DEPLOY=ghp_…`` is invisible to DL3064). When both would report the same line, only
 DC102's finding is kept (the engine drops that DL3064), so one secret gives one finding.
 A value that refers to another variable (``ENV T=$TOKEN``) is not read again: the finding is
-where the value is written.
+where the value is written. A file copied into the image because its *name* looks secret
+(``.env``, ``id_rsa``, ``.npmrc``) is DC105's: a name says less than a value, so that rule is
+opt-in.
 
 ## Why is this bad?
 Everything in a layer, and every ENV/ARG value, can be read by anyone who can pull the image
@@ -33,7 +27,7 @@ the file later does not remove it from the earlier layer.
 ## Example
 ```dockerfile
 FROM node:20-slim
-COPY .npmrc package.json package-lock.json ./
+COPY package.json package-lock.json ./
 ENV DEPLOY_KEY_ID=AKIAZ7Q3XJ4M5N6P2RST
 RUN npm ci
 ```
@@ -43,7 +37,7 @@ RUN npm ci
 # syntax=docker/dockerfile:1
 FROM node:20-slim
 COPY package.json package-lock.json ./
-RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
+RUN --mount=type=secret,id=aws,env=AWS_ACCESS_KEY_ID npm ci
 ```
 Pass secrets with ``RUN --mount=type=secret`` (or ``type=ssh``) and runtime secrets through the
 orchestrator's environment or secret store.
@@ -51,20 +45,18 @@ orchestrator's environment or secret store.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 
-from lint import globs
 from lint.dockerfile import Dockerfile, Instruction
 from lint.finding import Severity
 from lint.rules._base import Hit, RuleContext
-from lint.rules._paths import copy_parts, expanded
 
 CODE = "DC102"
 NAME = "secret-in-image"
 SEVERITY = Severity.ERROR
-MESSAGE = "{what} puts {secret} into the image, where anyone who can pull it can read it"
+MESSAGE = ("{what} puts {secret} into the image, where anyone who can pull it can read it: "
+           "pass it with RUN --mount=type=secret and rotate it")
 SCOPE = "all"
 TAGS = ("security", "secrets")
 SECURITY_SEVERITY: str | None = "8.0"
@@ -73,16 +65,6 @@ PRECISION = "high"
 #: itself: one secret, one finding.
 SUPERSEDES = ("DL3064",)
 
-_FILES = (
-    ".env", ".env.*", ".env[*]", "*.pem", "*.key", "id_rsa*", "id_dsa*", "id_ecdsa*",
-    "id_ed25519*", ".npmrc", ".pypirc", "credentials*.json", ".netrc", ".git-credentials",
-    "serviceaccount*.json", "service-account*.json",
-)
-_NOT_SECRET = re.compile(
-    r"(\.pub$|cert|chain|bundle|(^|[-_.])ca[-_.]|gpg|pubkey|public|release|signing|keyring"
-    r"|\.env\.(example|sample|template|dist|defaults?)$)",
-    re.IGNORECASE,
-)
 _TOKENS = {
     "an AWS access key id": r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
     "a GitHub token": r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})",
@@ -94,24 +76,13 @@ _PLACEHOLDER = re.compile(r"EXAMPLE|x{4,}|X{4,}|0{8,}|\*{4,}")
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
     for ins in dockerfile.instructions:
-        if ins.keyword in ("COPY", "ADD") and (parts := copy_parts(ins)):
-            sources = [expanded(dockerfile, ins, p) for p in parts[0]]
-            names = [posixpath.basename(p) for p in sources if "://" not in p]
-            into_certs = "cert" in parts[1].lower()  # /etc/ssl/certs, ca-certificates
-            found = next((n for n in names if secret_file(n) and not into_certs), None)
-            if found:
-                yield Hit(ins.line, ins.end_line, args={"what": ins.keyword, "secret": found})
-        elif ins.keyword in ("ENV", "ARG"):
+        if ins.keyword in ("ENV", "ARG"):
             for name, value in _assignments(ins):
                 if (kind := token_kind(value)) and "public" not in name.lower():
                     secret = f"{kind} ({redact(value)})"
                     yield Hit(ins.line, ins.end_line,
                               args={"what": f"{ins.keyword} {name}", "secret": secret})
                     break
-
-
-def secret_file(name: str) -> bool:
-    return globs.matches(name.lower(), _FILES) and not _NOT_SECRET.search(name)
 
 
 def token_kind(value: str) -> str | None:

@@ -21,6 +21,7 @@ WORKDIR /app
 COPY . .
 RUN chown -R 10001 /app && chmod +x entrypoint.sh
 USER 10001
+CMD ["python", "-m", "app"]
 ```
 
 ## Use instead
@@ -30,6 +31,7 @@ WORKDIR /app
 COPY --chmod=755 . .
 RUN mkdir -p /app/data && chown 10001 /app/data
 USER 10001
+CMD ["python", "-m", "app"]
 ```
 Set ownership and mode in the ``COPY`` itself (``--chown=<uid>``, ``--chmod``) when the runtime
 user must own the files (data, caches); code the application only reads needs no chown at all
@@ -43,7 +45,8 @@ from collections.abc import Iterator
 
 from lint.dockerfile import Dockerfile
 from lint.finding import Severity
-from lint.rules._base import Hit, RuleContext
+from lint.rules._base import Hit, RuleContext, shipped
+from lint.rules._kind import ships
 from lint.rules._paths import (
     copy_destination,
     copy_parts,
@@ -67,9 +70,13 @@ SCOPE = "all"
 TAGS = ("size", "layers")
 SECURITY_SEVERITY: str | None = None
 PRECISION = "high"
+#: Opt-in: below the precision gate on the judged corpus (docs/precision.md).
+ENABLED = False
 
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
+    if not ships(dockerfile, shipped(dockerfile, context)):
+        return
     for stage in dockerfile.stages:
         copies: list[tuple[str, bool, int]] = []  # path, is a directory tree, line
         made: list[str] = []  # directories RUNs created with mkdir
@@ -91,7 +98,9 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
                     if any(inside(str(hit["path"]), g) for g in gone):
                         hit = None
             if hit:
-                yield Hit(ins.line, ins.end_line, args=hit)
+                origin = hit["origin"]
+                yield Hit(ins.line, ins.end_line, args=hit,
+                          related=(origin,) if isinstance(origin, int) else ())
 
 
 def _touches(

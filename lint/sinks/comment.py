@@ -76,7 +76,8 @@ def verdict(review: Review, ctx: Context) -> str:
         return f"✅ {title}: no findings."
     fixed_note = f", {len(fixed)} fixed" if fixed else ""
     if failing:
-        return (f"❌ {title}: {_plural(len(failing), 'new finding')} {at} "
+        # The count is the table's New column; how many of them fail follows.
+        return (f"❌ {title}: {_plural(len(new), 'new finding')}, {len(failing)} {at} "
                 f"({_by_severity(failing)}){fixed_note}.")
     if new:
         return (f"⚠️ {title}: {_plural(len(new), 'new finding')}, none that fails this check"
@@ -122,7 +123,8 @@ def _table(files: Sequence[FileReport], ctx: Context, rows: int) -> list[str]:
         name = neutralize.inline(r.path)
         if r.reason != "removed" and ctx.sha:
             name = f"[{name}]({_blob(ctx, ctx.sha, r.path)})"
-        note = {"removed": " (removed)", "dockerignore": " (.dockerignore changed)",
+        note = {"removed": f" (removed with {_plural(len(r.gone), 'finding')})",
+                "dockerignore": " (.dockerignore changed)",
                 "config": " (configuration changed)"}.get(r.reason, "")
         if r.previous:
             note = f" (renamed from {neutralize.inline(r.previous)})"

@@ -40,7 +40,8 @@ def report(review: Review, size: SizeReport | None) -> str:
         "files": [
             {"path": r.path, "reason": r.reason, "previous": r.previous,
              "new": [f.to_dict() for f in r.new], "fixed": [f.to_dict() for f in r.fixed],
-             "existing": [f.to_dict() for f in r.existing]}
+             "existing": [f.to_dict() for f in r.existing],
+             "gone": [f.to_dict() for f in r.gone]}
             for r in review.files
         ],
         "notes": list(review.notes),

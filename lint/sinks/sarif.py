@@ -219,6 +219,13 @@ def _result(finding: Finding, rule_index: int, text: str | None) -> Json:
             }
         ],
     }
+    if finding.related:
+        out["relatedLocations"] = [
+            {"id": n, "message": _text("the instruction this finding is about"),
+             "physicalLocation": {
+                 "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": SRCROOT},
+                 "region": {"startLine": line}}}
+            for n, line in enumerate(finding.related, start=1)]
     if finding.fingerprint:
         out["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
     return out

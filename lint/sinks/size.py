@@ -137,8 +137,11 @@ def _details(image: ImageResult, compared: bool, threshold: int) -> list[str]:
     delta = image.delta
     title = f"{_esc(image.name)}: layers" + (f" ({signed(delta)})" if delta is not None else "")
     out = ["<details>", f"<summary>{title}</summary>", ""]
-    target = f", target {_esc(image.target)}" if image.target else ""
-    out += [f"{_esc(image.dockerfile)}{target}", ""]
+    # The Dockerfile (and target) under the summary, unless the summary already names it.
+    where = [] if image.dockerfile == image.name else [_esc(image.dockerfile)]
+    where += [f"target {_esc(image.target)}"] if image.target else []
+    if where:
+        out += [", ".join(where), ""]
     rows = list(alignment.rows)
     base_img = alignment.base_image
     if compared and image.base is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,12 @@ def test_long_layer_tables_are_cut(layers: int) -> None:
     # At most 25 rows, largest change first: the unchanged base image row is the one cut.
     assert md.count("| RUN step ") == 25 and "base image: FROM x" not in md
     assert f"… {layers + 1 - 25} more layers" in md
+
+
+def test_a_dockerfile_named_like_its_image_is_not_printed_twice() -> None:
+    report = compared_report()
+    image = report.images[0]
+    report.images[0] = replace(image, name=image.dockerfile, target=None)
+    md = size_sink.markdown(report)
+    # The summary names it; the layer table follows without naming it again.
+    assert f"<summary>{image.dockerfile}: layers (+13.2 MiB)</summary>\n\n| Line |" in md

@@ -5,3 +5,4 @@ ENV PYTHONUNBUFFERED=1
 FROM base AS test
 FROM base AS runtime
 COPY . /app
+CMD ["/usr/local/bin/app"]

@@ -4,3 +4,4 @@ WORKDIR /var/www/html
 COPY . .
 RUN cd /var/www/html && chmod -R o+w,u+x templates
 USER www-data
+CMD ["/usr/local/bin/app"]

@@ -5,3 +5,4 @@ COPY . .
 RUN chmod -R 777 /srv/app
 COPY --chmod=0666 config.js ./config.js
 USER node
+CMD ["/usr/local/bin/app"]

@@ -8,3 +8,4 @@ RUN ./gradlew build
 FROM base AS runtime
 COPY --from=build /app/build/libs/app.jar /app/app.jar
 USER 10001
+CMD ["/usr/local/bin/app"]

@@ -2,3 +2,4 @@
 FROM python:3.12
 COPY app.py /app/
 USER 10001
+CMD ["/usr/local/bin/app"]

@@ -7,3 +7,4 @@ RUN chown -R 1000 ${APP_DIR}/cmd
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /srv/app/bin/app /app
+CMD ["/usr/local/bin/app"]

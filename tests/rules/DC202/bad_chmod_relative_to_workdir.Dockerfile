@@ -6,3 +6,4 @@ RUN chmod +x docker-entrypoint.sh
 COPY bin/ ./bin/
 RUN cd bin && chmod 755 *.sh
 USER node
+CMD ["/usr/local/bin/app"]

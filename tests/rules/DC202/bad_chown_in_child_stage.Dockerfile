@@ -6,3 +6,4 @@ COPY requirements.txt .
 FROM base AS runtime
 RUN chown 10001 requirements.txt
 USER 10001
+CMD ["/usr/local/bin/app"]

@@ -4,3 +4,4 @@ WORKDIR /app
 COPY . .
 RUN useradd --uid 10001 app && chown -R app:app /app
 USER 10001
+CMD ["/usr/local/bin/app"]

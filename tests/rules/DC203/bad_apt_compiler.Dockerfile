@@ -5,3 +5,4 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir psycopg2==2.9.9
 USER 10001
+CMD ["/usr/local/bin/app"]

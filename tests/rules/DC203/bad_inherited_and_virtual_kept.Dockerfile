@@ -5,3 +5,4 @@ RUN apk add --no-cache build-base
 FROM base AS runtime
 RUN apk add --no-cache --virtual .build-deps musl-dev linux-headers && pip install uwsgi
 USER 10001
+CMD ["/usr/local/bin/app"]

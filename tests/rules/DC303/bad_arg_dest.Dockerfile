@@ -2,3 +2,4 @@
 FROM alpine:3.20
 ARG APP_DIR=/app
 COPY ./ ${APP_DIR}
+CMD ["/usr/local/bin/app"]

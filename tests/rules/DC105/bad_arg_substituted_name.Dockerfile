@@ -1,4 +1,4 @@
-# expect: DC102@4
+# expect: DC105@4
 FROM python:3.12-slim
 ARG ENV_FILE=.env.production
 COPY ${ENV_FILE} /app/

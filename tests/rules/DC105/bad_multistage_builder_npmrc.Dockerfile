@@ -1,4 +1,4 @@
-# expect: DC102@4
+# expect: DC105@4
 # The build stage is not shipped, but its layers are cached and often pushed.
 FROM node:20-slim AS build
 COPY .npmrc package.json package-lock.json ./

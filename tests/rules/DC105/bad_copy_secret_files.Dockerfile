@@ -1,4 +1,4 @@
-# expect: DC102@4, DC102@5, DC102@6, DC102@7, DC102@9
+# expect: DC105@4, DC105@5, DC105@6, DC105@7, DC105@9
 FROM python:3.12-slim
 WORKDIR /app
 COPY .env ./
