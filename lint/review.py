@@ -93,8 +93,9 @@ def match(
     their diff (``lint.identity.align``), so an edited instruction still corresponds to what it
     was; the same fingerprint (an instruction the diff could not pair); the same stage (a
     finding on a ``FROM`` line, by the stage's identity, not its ``FROM`` text); the whole file
-    (a finding outside any instruction). Each base finding is used once, so a code that fires more often than before
-    is new as often as it fires more. What is left of the base is fixed."""
+    (a finding outside any instruction). Each base finding is used once, so a code that fires
+    more often than before is new as often as it fires more. What is left of the base is
+    fixed."""
     pool = list(base)
     used = [False] * len(pool)
     state = [False] * len(head)
