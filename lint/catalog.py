@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lint import __version__
 from lint.finding import Severity
 
 ERR, WARN, INFO, STYLE = Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.STYLE
@@ -181,8 +182,16 @@ HADOLINT: dict[str, Entry] = {
 }
 
 
+#: Our rules page at the release this is (its headings ``### DC101`` are the anchors ``#dc101``).
+RULES_URI = ("https://github.com/dockerfile-review/dockerfile-review/blob/"
+             f"v{__version__}/docs/rules.md")
+
+
 def help_uri(code: str) -> str:
-    """Where the rule is explained: hadolint's wiki for DL, ShellCheck's for SC."""
+    """Where the rule is explained: our rules page at this release for DC, hadolint's wiki for
+    DL, ShellCheck's for SC."""
+    if code.startswith("DC"):
+        return f"{RULES_URI}#{code.lower()}"
     if code.startswith("SC"):
         return f"https://www.shellcheck.net/wiki/{code}"
     return f"https://github.com/hadolint/hadolint/wiki/{code}"

@@ -30,13 +30,14 @@ def generated() -> str:
     lines = [
         BEGIN,
         "",
-        "| Code | Name | Severity | Looks at | Summary |",
-        "|---|---|---|---|---|",
+        "| Code | Name | Default | Severity | Looks at | Summary |",
+        "|---|---|---|---|---|---|",
     ]
     codes = [BY_CODE[code] for code in sorted(BY_CODE)]
     for rule in codes:
         lines.append(
-            f"| [{rule.CODE}](#{rule.CODE.lower()}) | {rule.NAME} | {rule.SEVERITY.value} | "
+            f"| [{rule.CODE}](#{rule.CODE.lower()}) | {rule.NAME} | "
+            f"{'on' if getattr(rule, 'ENABLED', True) else 'opt-in'} | {rule.SEVERITY.value} | "
             f"{_SCOPES.get(rule.SCOPE, rule.SCOPE)} | {ruledoc.short_description(rule)} |"
         )
     for rule in codes:

@@ -76,7 +76,8 @@ def test_exact_line_and_title() -> None:
                                                source="dockerfile-review"))
     assert one_line == (
         "::warning file=Dockerfile,line=3,endLine=3,col=5,endColumn=9,"
-        "title=DC101 (dockerfile-review)::m"
+        "title=DC101 (dockerfile-review)::m "
+        "(https://github.com/dockerfile-review/dockerfile-review/blob/v0.1.0/docs/rules.md#dc101)"
     )
 
 

@@ -28,6 +28,7 @@ MULTI = (
 MULTI_FINDINGS = [("DC301", 1), ("DC101", 4), ("DC301", 4), ("DL3003", 6), ("SC2164", 6)]
 DC301_MESSAGE = ("Base image alpine:3.20 is not pinned by digest (tag 3.20 names a release, but "
                  "tags can be re-pushed); add @sha256:…")
+DOCS = "(https://github.com/dockerfile-review/dockerfile-review/blob/v0.1.0/docs/rules.md#{})"
 FIELDS = ["path", "line", "end_line", "column", "code", "severity", "message", "source"]
 
 
@@ -111,15 +112,15 @@ def test_github_format_prints_workflow_commands(project: Path) -> None:
     assert lines == [
         "::warning file=Dockerfile,line=4,endLine=4,col=1,title=DC101 (dockerfile-review)"
         "::The shipped stage never sets USER, so the container runs as root: add USER with a "
-        "non-root UID",
+        "non-root UID " + DOCS.format("dc101"),
         "::warning file=Dockerfile,line=6,endLine=6,col=1,title=DL3003 (hadolint)"
         "::Use WORKDIR to switch to a directory",
         "::warning file=Dockerfile,line=6,endLine=6,col=1,title=SC2164 (shellcheck)"
         "::Use 'cd ... || exit' or 'cd ... || return' in case cd fails.",
         "::notice file=Dockerfile,line=1,endLine=1,col=1,title=DC301 (dockerfile-review)"
-        "::" + DC301_MESSAGE,
+        "::" + DC301_MESSAGE + " " + DOCS.format("dc301"),
         "::notice file=Dockerfile,line=4,endLine=4,col=1,title=DC301 (dockerfile-review)"
-        "::" + DC301_MESSAGE,
+        "::" + DC301_MESSAGE + " " + DOCS.format("dc301"),
     ]
 
 
@@ -127,7 +128,8 @@ def test_tty_format_has_no_colour_when_not_a_tty(project: Path) -> None:
     proc = _run(project, "Dockerfile")
     assert (proc.returncode, proc.stderr) == (1, "")
     assert "\x1b" not in proc.stdout
-    assert proc.stdout.splitlines()[0] == "Dockerfile:1 DC301 info: " + DC301_MESSAGE
+    assert proc.stdout.splitlines()[0] == ("Dockerfile:1 DC301 info: " + DC301_MESSAGE + " "
+                                           + DOCS.format("dc301"))
     assert [line.split(" ")[:2] for line in proc.stdout.splitlines()] == [
         [f"Dockerfile:{line}", code] for code, line in MULTI_FINDINGS]
 

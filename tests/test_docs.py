@@ -11,6 +11,7 @@ from lint import context as context_io
 from lint import docs, ruledoc
 from lint.dockerfile import parse
 from lint.engine import analyze
+from lint.finding import Finding, Severity
 from lint.rules import BY_CODE, RULES, Code, Rule
 
 
@@ -51,3 +52,21 @@ def test_sarif_help_is_the_same_text() -> None:
     page = docs.PAGE.read_text(encoding="utf-8")
     for rule in BY_CODE.values():
         assert ruledoc.markdown(rule).rstrip() in page
+
+
+def test_every_dc_finding_links_to_its_anchor_at_this_release() -> None:
+    from lint import __version__, catalog
+    from lint.sinks import annotations as annotations_sink
+    from lint.sinks import sarif, text
+
+    page = docs.PAGE.read_text(encoding="utf-8")
+    anchors = {line[4:].strip().lower() for line in page.splitlines() if line.startswith("### ")}
+    for code in BY_CODE:
+        uri = catalog.help_uri(code)
+        assert uri.startswith("https://github.com/") and f"/blob/v{__version__}/" in uri
+        assert uri.endswith(f"docs/rules.md#{code.lower()}") and code.lower() in anchors
+        finding = Finding("Dockerfile", 1, code, Severity.INFO, "m", "dockerfile-review")
+        assert text.render([finding]).rstrip().endswith(f"({uri})")
+        assert annotations_sink.annotation(finding).endswith(f"({uri})")
+        rules = sarif.render([finding], {})["runs"][0]["tool"]["driver"]["rules"]  # type: ignore[index]
+        assert rules[0]["helpUri"] == uri

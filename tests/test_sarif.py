@@ -201,6 +201,7 @@ def test_dc_rule_comes_from_its_docstring(log: Json) -> None:
         "fullDescription": {
             "text": " ".join(ruledoc.sections(dc101)["What it does"].split("\n"))},
         "defaultConfiguration": {"level": "warning"},
+        "helpUri": catalog.help_uri("DC101"),
         "help": {"text": ruledoc.markdown(dc101), "markdown": ruledoc.markdown(dc101)},
         "properties": {
             "tags": sorted(dc101.TAGS),
@@ -210,12 +211,15 @@ def test_dc_rule_comes_from_its_docstring(log: Json) -> None:
     }
 
 
-def test_dc_rules_link_to_the_rules_page_when_told() -> None:
+def test_dc_rules_link_to_the_rules_page_at_this_release_or_where_told() -> None:
     page = "https://example.test/docs/rules.md"
     rules = _rules(sarif.render([_finding(code="DC101", source="dockerfile-review")], {},
                                 rules_uri=page))
     assert rules["DC101"]["helpUri"] == "https://example.test/docs/rules.md#dc101"
-    assert "helpUri" not in _rules(sarif.render([_finding(code="DC101")], {}))["DC101"]
+    assert _rules(sarif.render([_finding(code="DC101")], {}))["DC101"]["helpUri"] == (
+        "https://github.com/dockerfile-review/dockerfile-review/blob/v0.1.0/docs/rules.md#dc101")
+    assert "helpUri" not in _rules(sarif.render([_finding(code="DC101")], {},
+                                                rules_uri=None))["DC101"]
 
 
 def test_dl_and_sc_rules_come_from_the_catalog(log: Json) -> None:

@@ -53,7 +53,7 @@ MESSAGE = "The shipped stage never sets USER, so {consequence}: add USER with a 
 SCOPE = "final"
 TAGS = ("security", "hardening")
 SECURITY_SEVERITY: str | None = "5.0"
-PRECISION = "high"
+PRECISION = "low"  # measured: 43% (docs/precision.md)
 #: Opt-in: below the precision gate on the judged corpus (docs/precision.md).
 ENABLED = False
 

@@ -47,7 +47,7 @@ MESSAGE = ("EXPOSE {port} publishes the SSH port: drop the SSH server from the s
 SCOPE = "final"
 TAGS = ("security", "hardening")
 SECURITY_SEVERITY: str | None = "5.0"
-PRECISION = "high"
+PRECISION = "low"  # measured: 20% (docs/precision.md)
 #: Opt-in: below the precision gate on the judged corpus (docs/precision.md).
 ENABLED = False
 

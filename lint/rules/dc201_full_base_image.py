@@ -55,7 +55,7 @@ MESSAGE = "The shipped image starts from the full `{image}`: use `{smaller}`, wh
 SCOPE = "final"
 TAGS = ("size",)
 SECURITY_SEVERITY: str | None = None
-PRECISION = "high"
+PRECISION = "low"  # measured: 62% (docs/precision.md)
 #: Opt-in: below the precision gate on the judged corpus (docs/precision.md).
 ENABLED = False
 

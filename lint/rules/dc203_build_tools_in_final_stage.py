@@ -70,7 +70,7 @@ MESSAGE = (
 SCOPE = "final"
 TAGS = ("size", "security")
 SECURITY_SEVERITY: str | None = None
-PRECISION = "high"
+PRECISION = "low"  # measured: 55% (docs/precision.md)
 #: Opt-in: below the precision gate on the judged corpus (docs/precision.md).
 ENABLED = False
 

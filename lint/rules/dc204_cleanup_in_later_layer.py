@@ -76,7 +76,7 @@ MESSAGE = (
 SCOPE = "all"
 TAGS = ("size", "layers")
 SECURITY_SEVERITY: str | None = None
-PRECISION = "high"
+PRECISION = "low"  # measured: 35% (docs/precision.md)
 #: Opt-in: below the precision gate on the judged corpus (docs/precision.md).
 ENABLED = False
 

@@ -54,7 +54,7 @@ MESSAGE = (
 SCOPE = "all"
 TAGS = ("performance", "cache")
 SECURITY_SEVERITY: str | None = None
-PRECISION = "high"
+PRECISION = "low"  # measured: 56% (docs/precision.md)
 #: Opt-in: below the precision gate on the judged corpus (docs/precision.md).
 ENABLED = False
 

@@ -46,7 +46,7 @@ MESSAGE = ("{keyword} {source} copies the whole build context into the image{why
 SCOPE = "final"
 TAGS = ("security", "size")
 SECURITY_SEVERITY: str | None = "3.0"
-PRECISION = "high"
+PRECISION = "low"  # measured: 52% (docs/precision.md)
 #: Opt-in: below the precision gate on the judged corpus (docs/precision.md).
 ENABLED = False
 

@@ -54,7 +54,7 @@ MESSAGE = "{problem}"
 SCOPE = "context"
 TAGS = ("security", "size", "context")
 SECURITY_SEVERITY: str | None = "3.0"
-PRECISION = "high"
+PRECISION = "low"  # measured: 51% (docs/precision.md)
 #: Opt-in: below the precision gate on the judged corpus (docs/precision.md).
 ENABLED = False
 

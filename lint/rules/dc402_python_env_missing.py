@@ -47,7 +47,7 @@ MESSAGE = "Python image without {missing} set in ENV: set them with ENV in the i
 SCOPE = "final"
 TAGS = ("python", "configuration")
 SECURITY_SEVERITY: str | None = None
-PRECISION = "high"
+PRECISION = "low"  # measured: 54% (docs/precision.md)
 #: Opt-in: below the precision gate on the judged corpus (docs/precision.md).
 ENABLED = False
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lint.catalog import help_uri
 from lint.finding import Finding, Severity
 
 COMMANDS = {
@@ -51,7 +52,8 @@ def annotation(finding: Finding) -> str:
         if finding.end_column is not None:
             props.append(("endColumn", finding.end_column))
     props.append(("title", f"{finding.code} ({finding.source})"))
-    return command(COMMANDS[finding.severity], finding.message, props)
+    docs = f" ({help_uri(finding.code)})" if finding.code.startswith("DC") else ""
+    return command(COMMANDS[finding.severity], finding.message + docs, props)
 
 
 def render(

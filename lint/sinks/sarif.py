@@ -246,15 +246,16 @@ def render(
     category: str | None = None,
     automation_id: str | None = None,
     max_results: int = MAX_RESULTS,
-    rules_uri: str | None = None,
+    rules_uri: str | None = catalog.RULES_URI,
 ) -> Json:
     """The SARIF log for ``findings``. ``texts`` maps each path to the file's (decoded) text.
 
     ``category`` becomes ``automationDetails.id`` as ``"<category>/"``, which is how GitHub
     keys runs of one tool; ``automation_id`` sets that id verbatim instead. Beyond
     ``max_results`` (GitHub rejects a run with more than 25,000), the least severe findings
-    are left out and a tool notification says how many. ``rules_uri``: see ``rule_descriptor``;
-    without it DC rules carry their full help but no link."""
+    are left out and a tool notification says how many. ``rules_uri``: see ``rule_descriptor``
+    (default: the rules page at this release); ``None``: DC rules carry their full help but no
+    link."""
     ordered = sorted(findings, key=order)
     left_out = max(len(ordered) - max_results, 0)
     if left_out:

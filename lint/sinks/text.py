@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lint.catalog import help_uri
 from lint.finding import Finding, Severity
 
 _COLOURS = {
@@ -32,5 +33,6 @@ def render(findings: Sequence[Finding], color: bool = False) -> str:
         level = f.severity.value
         if color:
             level = f"{_COLOURS[f.severity]}{level}{_RESET}"
-        lines.append(f"{clean(f.path)}:{f.line} {f.code} {level}: {clean(f.message)}")
+        docs = f" ({help_uri(f.code)})" if f.code.startswith("DC") else ""
+        lines.append(f"{clean(f.path)}:{f.line} {f.code} {level}: {clean(f.message)}{docs}")
     return "".join(line + "\n" for line in lines)
