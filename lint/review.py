@@ -78,7 +78,7 @@ class Review:
         return [f for r in self.files for f in r.existing]
 
 
-ALL_PASSES = ("instruction", "fingerprint", "stage", "file")
+ALL_PASSES = ("instruction", "fingerprint", "merged", "stage", "file")
 
 
 def match(
@@ -91,7 +91,8 @@ def match(
     A head finding is existing when the same code fires at the corresponding place of the
     base, in this order: the same instruction, the two versions' instructions aligned through
     their diff (``lint.identity.align``), so an edited instruction still corresponds to what it
-    was; the same fingerprint (an instruction the diff could not pair); the same stage (a
+    was; the same fingerprint (an instruction the diff could not pair); an instruction of the
+    same keyword and stage that the head no longer has (merged into another); the same stage (a
     finding on a ``FROM`` line, by the stage's identity, not its ``FROM`` text); the whole file
     (a finding outside any instruction). Each base finding is used once, so a code that fires
     more often than before is new as often as it fires more. What is left of the base is
@@ -141,6 +142,22 @@ def match(
         take(head_ins, base_ins)
     if "fingerprint" in passes:
         take(lambda f: f.fingerprint or None, lambda f: f.fingerprint or None)
+
+    kept = set(aligned.values())
+
+    def merged_into(df: Dockerfile | None, removed_only: bool) -> Callable[[Finding], object]:
+        """(stage, keyword) of the finding's instruction; for the base only an instruction
+        the head no longer has (deleted, or merged into another)."""
+        def key(f: Finding) -> object:
+            ins = df.instruction_at(f.line) if df is not None else None
+            if df is None or ins is None or ins.stage < 0 or (removed_only and ins.line in kept):
+                return None
+            return (stage_key(df, df.stages[ins.stage], target), ins.keyword.upper())
+        return key
+
+    if "merged" in passes:
+        # Two RUNs folded into one: the problem of the one that went is still there.
+        take(merged_into(head_df, False), merged_into(base_df, True))
 
     def stage_of(df: Dockerfile | None) -> Callable[[Finding], object]:
         def key(f: Finding) -> object:

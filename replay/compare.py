@@ -76,6 +76,21 @@ def pair(results: list[dict[str, Any]], judgements: list[dict[str, Any]]
     return taken, unused
 
 
+def head_findings(runs: Path) -> set[tuple[str, str, str, str, int]]:
+    """(repo, commit, path, code, line) of every finding each replayed head has (new or
+    existing), from the runs' report.json."""
+    out: set[tuple[str, str, str, str, int]] = set()
+    for report in runs.glob("*/report.json"):
+        event = json.loads((report.parent / "event.json").read_text(encoding="utf-8"))
+        repo = event["repository"]["full_name"]
+        commit = event["pull_request"]["head"]["sha"]
+        data = json.loads(report.read_text(encoding="utf-8"))
+        for item in data.get("files", []):
+            for f in [*item.get("new", []), *item.get("existing", [])]:
+                out.add((repo, commit, f["path"], f["code"], int(f["line"])))
+    return out
+
+
 def pct(part: int, whole: int) -> float:
     return 100.0 * part / whole if whole else 0.0
 
@@ -92,6 +107,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", type=Path, default=HERE.parent / ".replay" / "results.jsonl")
     parser.add_argument("--judgements", type=Path, default=HERE / "judgements.jsonl")
+    parser.add_argument("--runs", type=Path, default=HERE.parent / ".replay" / "runs")
     parser.add_argument("--gate", type=float, default=GATE_PCT,
                         help="largest allowed misreported share of reported NEW, in %% (2)")
     parser.add_argument("--quiet", action="store_true", help="totals only, no per-commit rows")
@@ -139,7 +155,14 @@ def main(argv: Iterable[str] | None = None) -> int:
             else:
                 tally["unjudged_fixed"] += 1
                 unjudged.append(r)
-    missing = [j for j in unused if j["status"] == "new" and j["verdict"] == NEW_OK]
+    missing_all = [j for j in unused if j["status"] == "new" and j["verdict"] == NEW_OK]
+    # A judged truly-new finding the head no longer has at all (a rule now stays quiet there,
+    # e.g. on a builder image that ships nothing) is a rule change, not a matching error:
+    # listed apart, not failing the gate. Reported as existing instead of new is a miss.
+    present = head_findings(args.runs)
+    missing = [j for j in missing_all if (j["repo"], j["commit"], j["path"], j["code"],
+                                          int(j["line"])) in present]
+    gone = [j for j in missing_all if j not in missing]
     for j in missing:
         per[(j["repo"], j["commit"])]["missing"] += 1
 
@@ -180,6 +203,12 @@ def main(argv: Iterable[str] | None = None) -> int:
         for j in missing:
             print(f"  {j['repo']}@{j['commit'][:10]} {j['path']}:{j['line']} {j['code']}: "
                   f"{j['why']}")
+
+    if gone:
+        print(f"\n{len(gone)} judged truly-new finding(s) are no longer found at all (the rule "
+              "no longer fires there; not a matching error):")
+        for j in gone:
+            print(f"  {j['repo']}@{j['commit'][:10]} {j['path']}:{j['line']} {j['code']}")
 
     share = pct(total["misreported"], total["new"])
     print(f"\nreported new {total['new']}, judged truly new {total['true_new']}, misreported "

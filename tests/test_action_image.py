@@ -136,7 +136,7 @@ def test_action_runs_like_on_github(action_image: str, tmp_path: Path) -> None:
     workspace = tmp_path / "workspace"
     (workspace / "svc").mkdir(parents=True)
     (workspace / "svc" / "Dockerfile").write_text(
-        "FROM local/busybox:1\nCMD echo hello\n", encoding="utf-8")
+        "FROM local/busybox:1\nCMD echo hello\nCOPY . /srv/\n", encoding="utf-8")
     _git(workspace, "init", "-q", "-b", "main")
     _git(workspace, "add", ".")
     _git(workspace, "commit", "-q", "-m", "fixture")
@@ -163,6 +163,8 @@ def test_action_runs_like_on_github(action_image: str, tmp_path: Path) -> None:
         "GITHUB_WORKFLOW_REF": "octo/fixture/.github/workflows/review.yml@refs/heads/main",
         "INPUT_GITHUB_TOKEN": TOKEN, "INPUT_SIZE": "false", "INPUT_COMMENT": "never",
         "INPUT_FAILURE_THRESHOLD": "warning", "INPUT_OUTPUT_FILE": "dockerfile-review.sarif",
+        # Opt-in rules turned on through the action's inputs, as a user would.
+        "INPUT_OVERRIDE_WARNING": "DC101,DC304", "INPUT_OVERRIDE_INFO": "DC301",
     }
     args = ["run", "--rm", "--network", "none", "--workdir", "/github/workspace",
             "-v", f"{workspace}:/github/workspace", "-v", f"{workflow}:/github/workflow",

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from lint.catalog import help_uri
 from lint.finding import Finding, Severity, reaches
 from lint.review import FileReport, Review
 from lint.sinks import neutralize
@@ -96,11 +97,9 @@ def verdict(review: Review, ctx: Context) -> str:
 def _code_link(code: str) -> str:
     if not _CODE.match(code):
         return neutralize.inline(code)
-    if code.startswith("DL"):
-        return f"[{code}](https://github.com/hadolint/hadolint/wiki/{code})"
-    if code.startswith("SC"):
-        return f"[{code}](https://www.shellcheck.net/wiki/{code})"
-    return f"**{code}**"
+    if code.startswith("DC"):
+        return f"[**{code}**]({help_uri(code)})"
+    return f"[{code}]({help_uri(code)})"
 
 
 def _blob(ctx: Context, sha: str, path: str, start: int | None = None,
