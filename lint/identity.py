@@ -46,7 +46,19 @@ def _similarity(a: str, b: str) -> float:
     return matcher.ratio() if matcher.quick_ratio() >= SIMILAR else 0.0
 
 
-def align(base: Dockerfile, head: Dockerfile) -> dict[int, int]:
+def _family(keyword: str) -> str:
+    """COPY and ADD put files in place alike: an ADD turned into a COPY is the same step."""
+    upper = keyword.upper()
+    return "COPY" if upper == "ADD" else upper
+
+
+def _stage_keys(dockerfile: Dockerfile, target: str | None) -> list[str]:
+    keys = [stage_key(dockerfile, st, target) for st in dockerfile.stages]
+    return [keys[i.stage] if 0 <= i.stage < len(keys) else "global"
+            for i in dockerfile.instructions]
+
+
+def align(base: Dockerfile, head: Dockerfile, target: str | None = None) -> dict[int, int]:
     """Head instruction line -> the corresponding base instruction line, for every head
     instruction that has one. First the diff of the normalised texts (unchanged instructions,
     in order); then, in a changed block, each head instruction is paired with the most alike
@@ -55,6 +67,8 @@ def align(base: Dockerfile, head: Dockerfile) -> dict[int, int]:
     stage) are paired with an identical or alike unpaired instruction anywhere."""
     old, new = base.instructions, head.instructions
     texts_old, texts_new = [normal(i) for i in old], [normal(i) for i in new]
+    # Among alike candidates, one in the same stage (by its identity) is preferred.
+    stages_old, stages_new = _stage_keys(base, target), _stage_keys(head, target)
     matcher = SequenceMatcher(None, texts_old, texts_new, autojunk=False)
     out: dict[int, int] = {}
     used: set[int] = set()
@@ -66,14 +80,15 @@ def align(base: Dockerfile, head: Dockerfile) -> dict[int, int]:
             if new[j].line in out:
                 continue
             for i in base_ids:
-                if i in used or old[i].keyword.upper() != new[j].keyword.upper():
+                if i in used or _family(old[i].keyword) != _family(new[j].keyword):
                     continue
+                bonus = 0.25 if stages_old[i] == stages_new[j] else 0.0
                 if texts_old[i] == texts_new[j]:
-                    scored.append((1.0, j, i))
+                    scored.append((1.0 + bonus, j, i))
                 elif fuzzy:
                     ratio = _similarity(texts_old[i], texts_new[j])
                     if ratio >= SIMILAR:
-                        scored.append((ratio, j, i))
+                        scored.append((ratio + bonus, j, i))
         # Most alike first; among equals, the closest in order.
         for _score, j, i in sorted(scored, key=lambda t: (-t[0], abs(t[1] - t[2]), t[1])):
             if new[j].line not in out and i not in used:

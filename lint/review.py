@@ -100,7 +100,8 @@ def match(
     pool = list(base)
     used = [False] * len(pool)
     state = [False] * len(head)
-    aligned = align(base_df, head_df) if head_df is not None and base_df is not None else {}
+    aligned = (align(base_df, head_df, target)
+               if head_df is not None and base_df is not None else {})
 
     def place(f: Finding, df: Dockerfile | None, stage_of: bool) -> tuple[str, object]:
         ins = df.instruction_at(f.line) if df is not None else None
