@@ -261,7 +261,7 @@ def review(
                 if not new or not pool or other not in bases:
                     continue
                 new, left, moved = match(new, pool, dockerfiles.get(path), bases[other], target,
-                                         passes=("instruction",))
+                                         passes=("instruction", "merged"))
                 existing = sorted(existing + moved, key=Finding.sort_key)
                 pool[:] = left
             matched[path] = (new, fixed, existing)
