@@ -121,3 +121,47 @@ def test_a_stage_moved_into_its_own_file_is_neither_fixed_nor_new(tmp_path: Path
     assert before and [f for f in result.fixed if f.line == 2] == []
     assert {f.code for f in result.existing if f.path == "build.Dockerfile"} >= before
     assert not before & {f.code for f in result.new if f.path == "build.Dockerfile"}
+
+
+def test_context_rules_see_the_same_kind_of_tree_on_both_sides(tmp_path: Path) -> None:
+    """The head is a git checkout (its context holds .git), the base a tree git wrote: context
+    rules must see .git on both sides, so an unchanged problem is neither new nor fixed."""
+    import os
+    import subprocess
+
+    from lint.config import Overrides, load
+    from lint.discovery import discover
+    from lint.github.base import Where, against_base
+    from lint.github.changes import open_base
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ws, env=env, check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "app.py").write_text("print('hi')\n")
+    # Everything but .git ignored: DC304 reports only .git, which the base tree written by git
+    # lacks unless it is given one.
+    (ws / ".dockerignore").write_text("**/__pycache__\n.venv\nvenv\n.env\n")
+    (ws / "Dockerfile").write_text(APP)
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    base = git("rev-parse", "HEAD")
+    (ws / "Dockerfile").write_text("# the web image\n" + APP)
+    git("commit", "-qam", "a comment")
+    overrides = Overrides(override={"warning": ("DC303", "DC304")})
+    config = load(ws, {}, overrides)
+    head = lint_files(discover(["."], ws).files, config, LintOptions(overrides=overrides))
+    assert [f.message for f in head.findings if f.code == "DC304"] == [
+        ".dockerignore does not exclude .git: add .git to it"]
+    view = open_base(ws, base, fetch=False, pr_number=None, api=None)
+    assert view is not None
+    result = against_base(view, head, Where(ws, overrides, LintOptions(overrides=overrides), {}),
+                          "added")
+    assert (result.new, result.fixed) == ([], [])
+    assert "DC304" in {f.code for f in result.existing}

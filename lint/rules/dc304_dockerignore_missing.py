@@ -124,4 +124,4 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
     ]
     if missing:
         yield Hit(1, args={"problem": f"{context.dockerignore_name or '.dockerignore'} does not "
-                           f"exclude {', '.join(missing)}: add them to it"})
+                           f"exclude {', '.join(missing)}: add {', '.join(missing)} to it"})
