@@ -303,6 +303,18 @@ def _check(theirs: Run, ours: Run, rel: list[str]) -> tuple[int, str | None]:
     return len(unparsed), None
 
 
+def copy_corpus(root: Path, index: Path) -> list[Path]:
+    """Each Dockerfile the index lists, as ``NNNN/Dockerfile`` under ``root``."""
+    out = []
+    lines = [x for x in index.read_text(encoding="utf-8").splitlines() if x.strip()]
+    for number, line in enumerate(lines):
+        target = root / f"{number:04d}" / "Dockerfile"
+        target.parent.mkdir()
+        target.write_bytes(Path(json.loads(line)["dockerfile"]).read_bytes())
+        out.append(target)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--files", type=int, default=240)
@@ -310,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--heredoc-share", type=float, default=HEREDOC_SHARE,
                         help="share of files that use heredocs (default %(default)s)")
+    parser.add_argument("--index", type=Path, default=None,
+                        help="use the real Dockerfiles a corpus index lists (corpus/build.py "
+                             "writes .corpus/index.jsonl) instead of generated ones")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     from lint.hadolint import find_binary
@@ -319,7 +334,11 @@ def main(argv: list[str] | None = None) -> int:
     ours_runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="bench-lint-") as tmp:
         root = Path(tmp)
-        files = generate(root, args.files, args.seed, args.heredoc_share)
+        if args.index is not None:
+            files = copy_corpus(root, args.index)
+            args.files = len(files)
+        else:
+            files = generate(root, args.files, args.seed, args.heredoc_share)
         rel = sorted(str(p.relative_to(root)) for p in files)
         ours_cmd = [sys.executable, "-m", "lint", "-f", "json", "--failure-threshold", "none", "."]
         theirs_cmd = [hadolint, "-f", "json", *rel]
@@ -350,8 +369,10 @@ def main(argv: list[str] | None = None) -> int:
     peak = max(r.peak_rss for r in ours_runs)
     print(f"machine: {platform.platform()}, nproc {os.cpu_count()}, "
           f"Python {platform.python_version()}, {hadolint}")
-    print(f"corpus: {args.files} generated Dockerfiles (seed {args.seed}, heredocs in "
-          f"{args.heredoc_share:.0%} of files; hadolint alone cannot parse {unparsed}), "
+    what = (f"{args.files} real Dockerfiles from {args.index}" if args.index is not None else
+            f"{args.files} generated Dockerfiles (seed {args.seed}, heredocs in "
+            f"{args.heredoc_share:.0%} of files")
+    print(f"corpus: {what}; hadolint alone cannot parse {unparsed}), "
           f"{args.repeat} interleaved runs after one warm-up")
     print(line("hadolint -f json FILE... (one process, default RTS):", theirs_runs))
     print(line("python -m lint -f json .  (whole CLI, all rules):   ", ours_runs))
