@@ -15,9 +15,11 @@ _PY_WORDS = re.compile(
 
 #: Commands that start a network server (matched on CMD/ENTRYPOINT words).
 SERVERS = re.compile(
-    r"(^|[\s/\"'])(uvicorn|gunicorn|hypercorn|daphne|waitress-serve|flask\s+run|"
+    r"(^|[\s/\"'])(uvicorn|gunicorn|hypercorn|daphne|granian|waitress-serve|flask\s+run|"
+    r"fastapi\s+(run|dev)|litestar\s+run|"
     r"manage\.py\s+runserver|django-admin\s+runserver|nginx|httpd|apache2|caddy|traefik|"
-    r"node|npm\s+(run\s+)?start|yarn\s+start|next\s+start|java\s+(.*\s)?-jar|puma|unicorn|"
+    r"node\s+[^-\s]\S*|(npm|pnpm|bun)\s+(run\s+)?start|yarn\s+start|next\s+start|"
+    r"deno\s+serve|java\s+(.*\s)?-jar|puma|unicorn|"
     r"rails\s+(s|server)|php-fpm|php\s+-S|streamlit\s+run|dotnet\s+\S+\.dll|envoy|haproxy|"
     r"redis-server|postgres|mysqld|mongod|http\.server)(\s|$|[\"'])"
 )

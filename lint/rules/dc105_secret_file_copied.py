@@ -6,8 +6,9 @@ Reports, in every stage, a ``COPY``/``ADD`` whose source is a secret by its name
 ``*.key`` (not certificates, CA bundles or public/GPG keys, nor anything copied into a ``cert``
 directory), ``id_rsa*`` and the other SSH private keys, ``.npmrc``, ``.pypirc``,
 ``credentials*.json``, ``.netrc``, ``.git-credentials`` and cloud service-account keys
-(``serviceAccount*.json``). ARG/ENV values in source paths are substituted. Remote URLs are
-public and not reported.
+(``serviceAccount*.json``), and a file of any name that a credentials variable points at
+(``ENV GOOGLE_APPLICATION_CREDENTIALS=/secrets/sa.json`` after ``COPY sa.json /secrets/``).
+ARG/ENV values in source paths are substituted. Remote URLs are public and not reported.
 
 Opt-in: a name says less than a value. Judged on real files (docs/precision.md), such files were
 often public material (a demo self-signed key, a ``.npmrc`` holding only settings or a
@@ -77,12 +78,36 @@ def secret_file(name: str) -> bool:
     return globs.matches(name.lower(), _FILES) and not _NOT_SECRET.search(name)
 
 
+#: ENV/ARG names that point at a credentials file (``GOOGLE_APPLICATION_CREDENTIALS``).
+_POINTER = re.compile(r"CREDENTIALS|KEY_?FILE|TOKEN_?FILE|SECRET_?FILE|PRIVATE_?KEY_?PATH",
+                      re.IGNORECASE)
+
+
+def _pointed_at(dockerfile: Dockerfile) -> set[str]:
+    """Paths that a credentials-file variable names, anywhere in the file."""
+    out = set()
+    for ins in dockerfile.instructions:
+        if ins.keyword in ("ENV", "ARG"):
+            pairs = (zip(ins.args[::2], ins.args[1::2], strict=False) if ins.keyword == "ENV"
+                     else (a.partition("=")[::2] for a in ins.args))
+            out |= {posixpath.normpath(value.strip("\"'")) for name, value in pairs
+                    if value and _POINTER.search(name) and value.strip("\"'").startswith("/")}
+    return out
+
+
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
+    pointed = _pointed_at(dockerfile)
     for ins in dockerfile.instructions:
         if ins.keyword in ("COPY", "ADD") and (parts := copy_parts(ins)):
             sources = [expanded(dockerfile, ins, p) for p in parts[0]]
             names = [posixpath.basename(p) for p in sources if "://" not in p]
             into_certs = "cert" in parts[1].lower()  # /etc/ssl/certs, ca-certificates
             found = next((n for n in names if secret_file(n) and not into_certs), None)
+            if found is None and pointed:
+                # A file of any name that a credentials variable points at.
+                dest = expanded(dockerfile, ins, parts[1])
+                targets = ({posixpath.normpath(posixpath.join(dest, n)) for n in names}
+                           if dest.endswith("/") else {posixpath.normpath(dest)})
+                found = next((posixpath.basename(t) for t in sorted(targets & pointed)), None)
             if found:
                 yield Hit(ins.line, ins.end_line, args={"what": ins.keyword, "secret": found})

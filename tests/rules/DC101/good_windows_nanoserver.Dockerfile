@@ -1,0 +1,6 @@
+# expect: none
+# escape=`
+# Nano Server runs as ContainerUser by default.
+FROM mcr.microsoft.com/windows/nanoserver:ltsc2022
+COPY app.exe C:/app/
+CMD ["C:\\app\\app.exe"]
