@@ -27,8 +27,9 @@ from lint.run import LintOptions, LintResult, lint_files
 
 
 @contextlib.contextmanager
-def _cwd(path: Path) -> Iterator[None]:
-    # hadolint reads .hadolint.yaml from its working directory: the base's, here.
+def working_directory(path: Path) -> Iterator[None]:
+    """Run the block in ``path``: hadolint reads .hadolint.yaml from its working directory
+    (the workspace for the head, the base tree for the base)."""
     before = Path.cwd()
     os.chdir(path)
     try:
@@ -80,7 +81,7 @@ def lint_base(
     except ConfigError as exc:
         return BaseLint(notes=[f"base configuration unusable ({exc}); findings are not "
                                "compared"])
-    with _cwd(root):
+    with working_directory(root):
         result = lint_files(found, config, replace(options, context=None))
     out: dict[str, list[Finding]] = {f.path: [] for f in found}
     for f in result.findings:
@@ -139,4 +140,5 @@ def against_base(view: BaseView, head: LintResult, where: Where, filter_mode: st
                   target=where.options.target)
 
 
-__all__ = ["BaseLint", "Where", "against_base", "lint_base", "mirror_git_dirs"]
+__all__ = ["BaseLint", "Where", "against_base", "lint_base", "mirror_git_dirs",
+           "working_directory"]

@@ -5,10 +5,8 @@ wires them; the decisions are in the pure modules they call (``lint.review``, ``
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,17 +34,6 @@ class Head:
     errors: list[str] = field(default_factory=list)
 
 
-@contextlib.contextmanager
-def _cwd(path: Path) -> Iterator[None]:
-    # hadolint reads .hadolint.yaml from its working directory: the workspace.
-    before = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(before)
-
-
 def payload(path: Path | None) -> dict[str, Any]:
     """The event payload (``{}`` when absent or unreadable: the plan then says what to do)."""
     if path is None:
@@ -66,7 +53,7 @@ def lint_head(s: Settings, env: Mapping[str, str]) -> Head:
                      recursive=s.recursive)
     options = LintOptions(overrides=overrides, target=s.target, pin_exempt=s.pin_exempt,
                           hadolint_all_stages=s.hadolint_all_stages)
-    with _cwd(s.workspace):
+    with base.working_directory(s.workspace):
         result = lint_files(found.files, cfg, options)
     return Head(result, options, cfg, list(found.notes), found.errors + result.errors)
 
