@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 
@@ -97,15 +98,66 @@ def test_comment_of_another_author_is_never_edited_even_with_the_marker(
     assert not github_server.requests_for("PATCH")
 
 
-def test_custom_author_and_newest_of_several_is_updated(
+def test_custom_author_and_the_oldest_of_several_is_kept_and_the_others_deleted(
         github_server: GitHubServer, client: Client) -> None:
     older = github_server.add_comment("review-app[bot]", body("older"), issue=7)
+    theirs = github_server.add_comment("mallory", body("copied marker"), issue=7)
     newer = github_server.add_comment("Review-App[bot]", body("newer"), issue=7)
 
     result = client.upsert_comment(7, body("now"), MARKER, "review-app[bot]")
 
-    assert (result.action, result.id) == ("updated", newer.id)
-    assert (older.body, newer.body) == (body("older"), body("now"))
+    assert result == CommentResult("updated", result.url, older.id)
+    assert [(c.id, c.body) for c in github_server.comments_on(7)] == [
+        (older.id, body("now")), (theirs.id, body("copied marker"))]
+    assert methods(github_server) == [
+        ("GET", COMMENTS), ("PATCH", f"/repos/{REPO}/issues/comments/{older.id}"),
+        ("DELETE", f"/repos/{REPO}/issues/comments/{newer.id}")]
+
+
+def test_two_marker_comments_leave_one_the_oldest_updated(
+        github_server: GitHubServer, client: Client) -> None:
+    oldest = github_server.add_comment(BOT, body("first run"), issue=7)
+    duplicate = github_server.add_comment(BOT, body("duplicate of a slow POST"), issue=7)
+
+    result = client.upsert_comment(7, body("third run"), MARKER, BOT)
+
+    [left] = github_server.comments_on(7)
+    assert (left.id, left.body) == (oldest.id, body("third run"))
+    assert result == CommentResult(
+        "updated", f"https://github.com/{REPO}/pull/7#issuecomment-{oldest.id}", oldest.id)
+    assert github_server.requests_for("DELETE") == [
+        r for r in github_server.requests
+        if r.path == f"/repos/{REPO}/issues/comments/{duplicate.id}"]
+
+
+def test_duplicates_are_deleted_even_when_the_oldest_is_unchanged(
+        github_server: GitHubServer, client: Client) -> None:
+    oldest = github_server.add_comment(BOT, body("same"), issue=7)
+    github_server.add_comment(BOT, body("same"), issue=7)
+
+    result = client.upsert_comment(7, body("same"), MARKER, BOT, mode="on-change", clean=True)
+
+    assert (result.action, result.id, result.warnings) == ("unchanged", oldest.id, ())
+    assert [c.id for c in github_server.comments_on(7)] == [oldest.id]
+    assert not github_server.requests_for("PATCH")
+
+
+def test_a_duplicate_github_will_not_delete_is_a_warning(
+        github_server: GitHubServer, client: Client, waits: Waits) -> None:
+    oldest = github_server.add_comment(BOT, body("old"), issue=7)
+    duplicate = github_server.add_comment(BOT, body("dup"), issue=7)
+    github_server.inject("DELETE", "*/issues/comments/*", status=403)
+
+    result = client.upsert_comment(7, body("new"), MARKER, BOT)
+
+    assert (result.action, result.id) == ("updated", oldest.id)
+    assert result.warnings == (
+        f"duplicate comment https://github.com/{REPO}/pull/7#issuecomment-{duplicate.id} "
+        "left in place: the token may not delete it",)
+    assert [(c.id, c.body) for c in github_server.comments_on(7)] == [
+        (oldest.id, body("new")), (duplicate.id, body("dup"))]
+    assert len(github_server.requests_for("DELETE")) == 1
+    assert waits == []
 
 
 def test_stored_then_502_create_leaves_exactly_one_comment(
@@ -142,6 +194,65 @@ def test_create_whose_reply_times_out_after_storing_leaves_one_comment(
     [comment] = github_server.comments_on(7)
     assert (result.action, result.id) == ("created", comment.id)
     assert [r.method for r in github_server.requests] == ["GET", "POST", "GET"]
+
+
+def test_the_real_defaults_are_a_15_s_timeout_and_60_s_of_listing_again() -> None:
+    parameters = inspect.signature(Client).parameters
+    assert (parameters["timeout"].default, parameters["settle"].default) == (15, 60.0)
+
+
+def test_post_stored_at_once_but_answered_after_20_s_leaves_one_comment(
+        github_server: GitHubServer, waits: Waits) -> None:
+    client = Client(TOKEN, github_server.url, REPO, sleep=waits, timeout=1)
+    github_server.inject("POST", COMMENTS, after=True, delay=20.0)
+
+    started = time.monotonic()
+    result = client.upsert_comment(7, body("once"), MARKER, BOT)
+
+    assert time.monotonic() - started < 5
+    [comment] = github_server.comments_on(7)
+    assert result == CommentResult("created", result.url, comment.id)
+    assert len(github_server.requests_for("POST")) == 1
+
+
+def test_post_stored_only_when_it_is_answered_after_the_timeout_is_found_by_listing_again(
+        github_server: GitHubServer) -> None:
+    # GitHub's 20 s against a 15 s timeout, scaled down: the server holds the POST for 2.5 s
+    # and stores it only then; the client gives up after 1 s and lists again with real waits
+    # of 0.25, 0.5, 1 ... s (at most 6 s in all) before it would post again.
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.sleep(seconds)
+
+    client = Client(TOKEN, github_server.url, REPO, sleep=sleep, timeout=1, backoff=0.25,
+                    settle=6)
+    github_server.inject("POST", COMMENTS, delay=2.5)
+
+    result = client.upsert_comment(7, body("once"), MARKER, BOT)
+
+    [comment] = github_server.comments_on(7)
+    assert (result.action, result.id) == ("created", comment.id)
+    assert len(github_server.requests_for("POST")) == 1
+    listed_again = len(github_server.requests_for("GET")) - 1
+    assert listed_again >= 2  # the first look after 0.25 s found nothing yet
+    assert slept == [0.25, 0.5, 1.0, 2.0][:listed_again]
+
+
+def test_post_without_reply_lists_again_for_60_s_then_posts_once_more(
+        github_server: GitHubServer, waits: Waits) -> None:
+    # The first POST is held past the timeout and never stored (then a 500 nobody reads).
+    client = Client(TOKEN, github_server.url, REPO, sleep=waits, timeout=1)
+    github_server.inject("POST", COMMENTS, status=500, delay=2.0)
+
+    result = client.upsert_comment(7, body("once"), MARKER, BOT)
+
+    [comment] = github_server.comments_on(7)
+    assert (result.action, result.id) == ("created", comment.id)
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0, 29.0]
+    assert sum(waits) == 60.0
+    assert [r.method for r in github_server.requests] == ["GET", "POST", *["GET"] * 6, "POST"]
 
 
 def test_create_failing_every_time_gives_up_after_bounded_attempts(
