@@ -322,6 +322,49 @@ def test_429_on_post_is_retried_because_github_did_not_act(
     assert len(github_server.comments_on(7)) == 1
 
 
+@pytest.mark.parametrize("value", [
+    "soon", "2023-11-14T22:13:30Z", "Tue, 99 Nov 2023 22:13:30 GMT", "1.5", "-3", "\u00a0"])
+def test_non_standard_retry_after_on_429_is_treated_as_absent(
+        github_server: GitHubServer, client: Client, waits: Waits, value: str) -> None:
+    github_server.inject("GET", COMMENTS, status=429, headers={"Retry-After": value})
+
+    assert client.upsert_comment(7, body("x"), MARKER, BOT).action == "created"
+    assert waits == [60.0]  # a bare 429: the minute GitHub's docs recommend
+    assert len(github_server.requests_for("GET")) == 2
+
+
+def test_non_standard_retry_after_on_503_is_the_ordinary_backoff(
+        github_server: GitHubServer, client: Client, waits: Waits) -> None:
+    github_server.inject("GET", COMMENTS, status=503, headers={"Retry-After": "in a while"},
+                         times=2)
+
+    assert client.upsert_comment(7, body("x"), MARKER, BOT).action == "created"
+    assert waits == [1.0, 2.0]
+
+
+def test_non_standard_retry_after_on_403_is_a_plain_refusal(
+        github_server: GitHubServer, client: Client, waits: Waits) -> None:
+    github_server.inject("POST", COMMENTS, status=403,
+                         headers={"Retry-After": "Tue, 14 Nov 2023 25:61:00 GMT"})
+
+    with pytest.raises(GitHubError) as caught:
+        client.upsert_comment(7, body("x"), MARKER, BOT)
+
+    assert str(caught.value) == f"POST {COMMENTS}: 403: Resource not accessible by integration"
+    assert waits == []
+    assert [r.method for r in github_server.requests] == ["GET", "POST"]
+
+
+def test_non_standard_retry_after_with_a_reset_waits_until_the_reset(
+        github_server: GitHubServer, client: Client, waits: Waits) -> None:
+    github_server.inject("GET", COMMENTS, status=403, message=PRIMARY_RATE_LIMIT_MESSAGE,
+                         headers={"Retry-After": "garbage", "x-ratelimit-remaining": "0",
+                                  "x-ratelimit-reset": str(int(NOW) + 9)})
+
+    assert client.upsert_comment(7, body("x"), MARKER, BOT).action == "created"
+    assert waits == [9.0]
+
+
 def test_retry_after_above_max_wait_gives_up(
         github_server: GitHubServer, waits: Waits) -> None:
     client = Client(TOKEN, github_server.url, REPO, sleep=waits, max_wait=30)
@@ -581,6 +624,11 @@ def test_token_appears_nowhere(github_server: GitHubServer, waits: Waits,
     (403, {"X-RateLimit-Remaining": "12", "X-RateLimit-Reset": str(int(NOW) + 30)}, None),
     (403, {}, None),
     (429, {}, 60.0),
+    (429, {"Retry-After": "Tue, 14 Nov 2023 22:13:30"}, 10.0),  # no zone: read as GMT
+    (429, {"Retry-After": "garbage"}, 60.0),
+    (429, {"Retry-After": "14/11/2023 22:13:30"}, 60.0),
+    (403, {"Retry-After": "Tue, 32 Nov 2023 22:13:30 GMT"}, None),
+    (503, {"Retry-After": "soon"}, None),
     (503, {"Retry-After": "4"}, 4.0),
     (500, {}, None),
 ])

@@ -23,6 +23,7 @@ oldest, updates it and deletes the others; a deletion GitHub refuses is a warnin
 from __future__ import annotations
 
 import base64
+import datetime
 import email.utils
 import math
 import time
@@ -86,15 +87,31 @@ def server_wait(status: int, headers: Mapping[str, str], now: float) -> float | 
     if retry_after:
         if retry_after.isdigit():
             return float(retry_after)
-        parsed = email.utils.parsedate_to_datetime(retry_after) if retry_after else None
+        parsed = _http_date(retry_after)
         if parsed is not None:
-            return max(0.0, parsed.timestamp() - now)
+            return max(0.0, parsed - now)
+        # Anything else (garbage, a date in another format) is treated as no header at all.
     reset = lower.get("x-ratelimit-reset", "").strip()
     if lower.get("x-ratelimit-remaining", "").strip() == "0" and reset.isdigit():
         return max(0.0, float(reset) - now)
     if status == 429:
         return _BARE_429_WAIT
     return None
+
+
+def _http_date(value: str) -> float | None:
+    """An HTTP date (RFC 9110's IMF-fixdate, or the obsolete forms ``email.utils`` reads) as a
+    timestamp, or None for anything else."""
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None:  # "-0000" or no zone: HTTP dates are GMT
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    try:
+        return parsed.timestamp()
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
