@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import logging
 import time
+from pathlib import Path
 
 import pytest
 
@@ -650,3 +651,27 @@ def test_no_server_at_all_is_a_github_error_after_bounded_connect_retries(
         None, "request failed (NewConnectionError)")
     assert waits == [1.0, 2.0]
     assert TOKEN not in str(caught.value)
+
+
+# the comment step
+
+def test_the_comment_step_warns_about_a_duplicate_it_could_not_delete(
+        github_server: GitHubServer, tmp_path: Path) -> None:
+    from lint.github.settings import Settings
+    from lint.github.steps import post_comment
+
+    oldest = github_server.add_comment(BOT, body("old"), issue=7)
+    duplicate = github_server.add_comment(BOT, body("dup"), issue=7)
+    github_server.inject("DELETE", "*/issues/comments/*", status=403)
+    settings = Settings.from_env({"GITHUB_WORKSPACE": str(tmp_path), "GITHUB_REPOSITORY": REPO,
+                                  "GITHUB_API_URL": github_server.url,
+                                  "INPUT_GITHUB_TOKEN": TOKEN, "INPUT_COMMENT": "always"})
+    warned: list[str] = []
+    said: list[str] = []
+
+    url = post_comment(settings, 7, body("new"), MARKER, False, warned.append, said.append)
+
+    assert url == f"https://github.com/{REPO}/pull/7#issuecomment-{oldest.id}"
+    assert warned == [f"duplicate comment https://github.com/{REPO}/pull/7#issuecomment-"
+                      f"{duplicate.id} left in place: the token may not delete it"]
+    assert said == [f"comment updated: {url}"]
