@@ -76,7 +76,7 @@ def report(s: Settings, plan: event.Plan, head: steps.Head, review: Review,
     except OutputError as exc:
         errors.append(str(exc))
     if s.annotations:
-        out.lines(rendered.annotations)
+        out.commands(rendered.annotations)
     comment_url = ""
     if plan.pr_number is not None and s.comment != "never":
         comment_url = steps.post_comment(

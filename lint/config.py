@@ -30,8 +30,8 @@ because silently linting with other settings than the user wrote is worse. Our d
 ``failure-threshold`` is ``warning`` (hadolint's ``info``). ``none``/``ignore`` never fail here, as
 hadolint's help describes; the 2.15.1 binary ranks them below ``style`` and fails on everything.
 hadolint applies the result to its DL/SC codes itself (it is handed the same file with
-``--config``, the same environment and the same options); this module applies it to
-everything, DC codes included. See https://github.com/hadolint/hadolint#configure.
+``--config`` and the merged values as options, ``hadolint_args``; no ``HADOLINT_*`` variable
+reaches it); this module applies it to everything, DC codes included. See https://github.com/hadolint/hadolint#configure.
 """
 
 from __future__ import annotations
@@ -231,18 +231,30 @@ def load(
 
 def hadolint_args(overrides: Overrides, config: Config | None = None) -> list[str]:
     """The same configuration, spelled for hadolint. The file ``config`` was read from is named
-    with ``--config`` so that hadolint uses it whatever its working directory."""
+    with ``--config`` so that hadolint uses it whatever its working directory; with ``config``
+    its merged values (file, ``HADOLINT_*``, ``overrides``) follow as options, because hadolint
+    runs without any ``HADOLINT_*`` variable (``lint.hadolint``)."""
     args: list[str] = []
     source = overrides.config_file or (Path(config.source) if config and config.source else None)
     if source is not None:
         args += ["--config", str(Path(source).absolute())]
-    for code in overrides.ignored or ():
+    if config is None:
+        ignored: list[str] = list(overrides.ignored or ())
+        override = [(level, code) for level, codes in overrides.override.items()
+                    for code in codes]
+        trusted = list(overrides.trusted_registries or ())
+        disable = bool(overrides.disable_ignore_pragma)
+    else:
+        ignored = sorted(config.ignored)
+        override = [(severity.value, code) for code, severity in sorted(config.override.items())]
+        trusted = list(config.trusted_registries)
+        disable = config.disable_ignore_pragma
+    for code in ignored:
         args += ["--ignore", code]
-    for level, codes in overrides.override.items():
-        for code in codes:
-            args += [f"--{level}", code]
-    for registry in overrides.trusted_registries or ():
+    for level, code in override:
+        args += [f"--{level}", code]
+    for registry in trusted:
         args += ["--trusted-registry", registry]
-    if overrides.disable_ignore_pragma:
+    if disable:
         args.append("--disable-ignore-pragma")
     return args

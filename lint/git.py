@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from lint.diff import Change, FileLines, parse_name_status, parse_unified
+from lint.subprocess_env import allowed
 
 GIT_TIMEOUT = 120.0
 
@@ -30,12 +31,14 @@ class GitError(Exception):
 
 
 class Git:
-    """git in one work tree, with ``safe.directory`` set for it."""
+    """git in one work tree, with ``safe.directory`` set for it. git runs with an allow-listed
+    environment (``lint.subprocess_env``) and only the ``GIT_*`` variables set here: the
+    credentials actions/checkout configures live in git config, not in the environment."""
 
     def __init__(self, workspace: Path, env: Mapping[str, str] | None = None) -> None:
         self.workspace = workspace
-        self._env = {**(os.environ if env is None else env), "GIT_TERMINAL_PROMPT": "0",
-                     "LC_ALL": "C"}
+        self._env = allowed(os.environ if env is None else env,
+                            extra={"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
 
     def run(self, *args: str, check: bool = True, ok: tuple[int, ...] = (0,)) -> bytes:
         command = ["git", "-c", f"safe.directory={self.workspace}", "-c", "core.quotePath=false",

@@ -8,6 +8,10 @@
   others their findings.
 * Files are handed over as ``(display path, path on disk)``; the runner may lint a rewritten
   copy (see ``lint.heredoc``) and map results back.
+* The environment is allow-listed (``lint.subprocess_env``): no input, token or ``HADOLINT_*``
+  variable reaches hadolint, and ``XDG_CONFIG_HOME`` is an empty directory. The configuration
+  ``lint.config`` resolved (file, ``HADOLINT_*``, inputs) is handed over as arguments
+  (``config.hadolint_args``: ``--config`` with the file's path, and the merged values).
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ import os
 import shutil
 import subprocess
 import sysconfig
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from lint.finding import Finding, Severity, source_for_code
 from lint.redact import redact
+from lint.subprocess_env import allowed
 
 HADOLINT_VERSION = "2.15.1"
 
@@ -72,14 +78,21 @@ def _batches(jobs: Sequence[Job], count: int) -> list[list[Job]]:
     return [list(jobs[i::count]) for i in range(count)]
 
 
+def environment(env: Mapping[str, str], config_home: str) -> dict[str, str]:
+    """hadolint's environment: the allow-list, and ``XDG_CONFIG_HOME`` (where hadolint looks
+    for a configuration when it is given none) set to ``config_home``, an empty directory."""
+    return allowed(env, extra={"XDG_CONFIG_HOME": config_home})
+
+
 def _invoke(binary: str, args: Sequence[str], jobs: Sequence[Job], rts: bool,
-            timeout: float, cwd: str | None) -> list[dict[str, object]] | None:
+            timeout: float, cwd: str | None,
+            env: Mapping[str, str]) -> list[dict[str, object]] | None:
     """Run one hadolint process; ``None`` when it failed (exit code, timeout, output)."""
     command = [binary, *(["+RTS", "-N1", "-RTS"] if rts else []), "-f", "json", "--no-fail",
                *args, "--", *(j.disk for j in jobs)]
     try:
         proc = subprocess.run(command, capture_output=True, timeout=timeout, check=False,
-                              stdin=subprocess.DEVNULL, cwd=cwd)
+                              stdin=subprocess.DEVNULL, cwd=cwd, env=dict(env))
     except subprocess.TimeoutExpired:
         return None
     except OSError as exc:
@@ -137,20 +150,29 @@ def default_processes() -> int:
 
 def run(jobs: Sequence[Job], args: Sequence[str] = (), *, binary: str | None = None,
         processes: int | None = None, timeout: float = 300.0,
-        cwd: str | None = None) -> tuple[list[Finding], list[str]]:
+        cwd: str | None = None,
+        env: Mapping[str, str] | None = None) -> tuple[list[Finding], list[str]]:
     """Lint ``jobs``; returns findings and the display paths hadolint could not lint at all.
 
     ``cwd`` is hadolint's working directory (where it looks for ``.hadolint.yaml``); ``disk``
-    paths must then be absolute."""
+    paths must then be absolute. ``env`` (default: this process's) is filtered by
+    ``environment``."""
     if not jobs:
         return [], []
     exe = find_binary(binary)
     cores = processes or default_processes()
     batches = _batches(jobs, cores)
     rts = len(batches) > 1
+    with tempfile.TemporaryDirectory(prefix="hadolint-config-") as config_home:
+        child_env = environment(os.environ if env is None else env, config_home)
+        return _run_batches(exe, args, batches, rts, timeout, cwd, child_env)
 
+
+def _run_batches(exe: str, args: Sequence[str], batches: list[list[Job]], rts: bool,
+                 timeout: float, cwd: str | None,
+                 env: Mapping[str, str]) -> tuple[list[Finding], list[str]]:
     def one(batch: list[Job]) -> tuple[list[Finding], list[str]]:
-        items = _invoke(exe, args, batch, rts, timeout, cwd)
+        items = _invoke(exe, args, batch, rts, timeout, cwd, env)
         if items is not None:
             return _to_findings(items, batch), []
         if len(batch) == 1:

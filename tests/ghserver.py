@@ -389,6 +389,7 @@ class GitHubServer:
             "issues/list-comments": self._list_comments,
             "issues/create-comment": self._create_comment,
             "issues/update-comment": self._update_comment,
+            "issues/delete-comment": self._delete_comment,
             "pulls/list-files": self._list_files,
             "repos/get-content": self._get_content,
             "git/get-blob": self._get_blob,
@@ -518,6 +519,16 @@ class GitHubServer:
             found[0].body = body["body"]
             found[0].updated_at += timedelta(seconds=1)
             return 200, {}, self._comment_json(found[0])
+
+    def _delete_comment(self, template: str, params: dict[str, str],
+                        query: Mapping[str, list[str]], body: Any,
+                        path: str) -> tuple[int, dict[str, str], Any]:
+        with self._lock:
+            found = [c for c in self.comments if c.id == int(params["comment_id"])]
+            if not found:
+                return self._error(404)
+            self.comments.remove(found[0])
+            return 204, {}, None
 
     def _list_files(self, template: str, params: dict[str, str],
                     query: Mapping[str, list[str]], body: Any,

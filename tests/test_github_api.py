@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
+from pathlib import Path
 
 import pytest
 
@@ -97,15 +99,66 @@ def test_comment_of_another_author_is_never_edited_even_with_the_marker(
     assert not github_server.requests_for("PATCH")
 
 
-def test_custom_author_and_newest_of_several_is_updated(
+def test_custom_author_and_the_oldest_of_several_is_kept_and_the_others_deleted(
         github_server: GitHubServer, client: Client) -> None:
     older = github_server.add_comment("review-app[bot]", body("older"), issue=7)
+    theirs = github_server.add_comment("mallory", body("copied marker"), issue=7)
     newer = github_server.add_comment("Review-App[bot]", body("newer"), issue=7)
 
     result = client.upsert_comment(7, body("now"), MARKER, "review-app[bot]")
 
-    assert (result.action, result.id) == ("updated", newer.id)
-    assert (older.body, newer.body) == (body("older"), body("now"))
+    assert result == CommentResult("updated", result.url, older.id)
+    assert [(c.id, c.body) for c in github_server.comments_on(7)] == [
+        (older.id, body("now")), (theirs.id, body("copied marker"))]
+    assert methods(github_server) == [
+        ("GET", COMMENTS), ("PATCH", f"/repos/{REPO}/issues/comments/{older.id}"),
+        ("DELETE", f"/repos/{REPO}/issues/comments/{newer.id}")]
+
+
+def test_two_marker_comments_leave_one_the_oldest_updated(
+        github_server: GitHubServer, client: Client) -> None:
+    oldest = github_server.add_comment(BOT, body("first run"), issue=7)
+    duplicate = github_server.add_comment(BOT, body("duplicate of a slow POST"), issue=7)
+
+    result = client.upsert_comment(7, body("third run"), MARKER, BOT)
+
+    [left] = github_server.comments_on(7)
+    assert (left.id, left.body) == (oldest.id, body("third run"))
+    assert result == CommentResult(
+        "updated", f"https://github.com/{REPO}/pull/7#issuecomment-{oldest.id}", oldest.id)
+    assert github_server.requests_for("DELETE") == [
+        r for r in github_server.requests
+        if r.path == f"/repos/{REPO}/issues/comments/{duplicate.id}"]
+
+
+def test_duplicates_are_deleted_even_when_the_oldest_is_unchanged(
+        github_server: GitHubServer, client: Client) -> None:
+    oldest = github_server.add_comment(BOT, body("same"), issue=7)
+    github_server.add_comment(BOT, body("same"), issue=7)
+
+    result = client.upsert_comment(7, body("same"), MARKER, BOT, mode="on-change", clean=True)
+
+    assert (result.action, result.id, result.warnings) == ("unchanged", oldest.id, ())
+    assert [c.id for c in github_server.comments_on(7)] == [oldest.id]
+    assert not github_server.requests_for("PATCH")
+
+
+def test_a_duplicate_github_will_not_delete_is_a_warning(
+        github_server: GitHubServer, client: Client, waits: Waits) -> None:
+    oldest = github_server.add_comment(BOT, body("old"), issue=7)
+    duplicate = github_server.add_comment(BOT, body("dup"), issue=7)
+    github_server.inject("DELETE", "*/issues/comments/*", status=403)
+
+    result = client.upsert_comment(7, body("new"), MARKER, BOT)
+
+    assert (result.action, result.id) == ("updated", oldest.id)
+    assert result.warnings == (
+        f"duplicate comment https://github.com/{REPO}/pull/7#issuecomment-{duplicate.id} "
+        "left in place: the token may not delete it",)
+    assert [(c.id, c.body) for c in github_server.comments_on(7)] == [
+        (oldest.id, body("new")), (duplicate.id, body("dup"))]
+    assert len(github_server.requests_for("DELETE")) == 1
+    assert waits == []
 
 
 def test_stored_then_502_create_leaves_exactly_one_comment(
@@ -142,6 +195,65 @@ def test_create_whose_reply_times_out_after_storing_leaves_one_comment(
     [comment] = github_server.comments_on(7)
     assert (result.action, result.id) == ("created", comment.id)
     assert [r.method for r in github_server.requests] == ["GET", "POST", "GET"]
+
+
+def test_the_real_defaults_are_a_15_s_timeout_and_60_s_of_listing_again() -> None:
+    parameters = inspect.signature(Client).parameters
+    assert (parameters["timeout"].default, parameters["settle"].default) == (15, 60.0)
+
+
+def test_post_stored_at_once_but_answered_after_20_s_leaves_one_comment(
+        github_server: GitHubServer, waits: Waits) -> None:
+    client = Client(TOKEN, github_server.url, REPO, sleep=waits, timeout=1)
+    github_server.inject("POST", COMMENTS, after=True, delay=20.0)
+
+    started = time.monotonic()
+    result = client.upsert_comment(7, body("once"), MARKER, BOT)
+
+    assert time.monotonic() - started < 5
+    [comment] = github_server.comments_on(7)
+    assert result == CommentResult("created", result.url, comment.id)
+    assert len(github_server.requests_for("POST")) == 1
+
+
+def test_post_stored_only_when_it_is_answered_after_the_timeout_is_found_by_listing_again(
+        github_server: GitHubServer) -> None:
+    # GitHub's 20 s against a 15 s timeout, scaled down: the server holds the POST for 2.5 s
+    # and stores it only then; the client gives up after 1 s and lists again with real waits
+    # of 0.25, 0.5, 1 ... s (at most 6 s in all) before it would post again.
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.sleep(seconds)
+
+    client = Client(TOKEN, github_server.url, REPO, sleep=sleep, timeout=1, backoff=0.25,
+                    settle=6)
+    github_server.inject("POST", COMMENTS, delay=2.5)
+
+    result = client.upsert_comment(7, body("once"), MARKER, BOT)
+
+    [comment] = github_server.comments_on(7)
+    assert (result.action, result.id) == ("created", comment.id)
+    assert len(github_server.requests_for("POST")) == 1
+    listed_again = len(github_server.requests_for("GET")) - 1
+    assert listed_again >= 2  # the first look after 0.25 s found nothing yet
+    assert slept == [0.25, 0.5, 1.0, 2.0][:listed_again]
+
+
+def test_post_without_reply_lists_again_for_60_s_then_posts_once_more(
+        github_server: GitHubServer, waits: Waits) -> None:
+    # The first POST is held past the timeout and never stored (then a 500 nobody reads).
+    client = Client(TOKEN, github_server.url, REPO, sleep=waits, timeout=1)
+    github_server.inject("POST", COMMENTS, status=500, delay=2.0)
+
+    result = client.upsert_comment(7, body("once"), MARKER, BOT)
+
+    [comment] = github_server.comments_on(7)
+    assert (result.action, result.id) == ("created", comment.id)
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0, 29.0]
+    assert sum(waits) == 60.0
+    assert [r.method for r in github_server.requests] == ["GET", "POST", *["GET"] * 6, "POST"]
 
 
 def test_create_failing_every_time_gives_up_after_bounded_attempts(
@@ -209,6 +321,49 @@ def test_429_on_post_is_retried_because_github_did_not_act(
     assert client.upsert_comment(7, body("x"), MARKER, BOT).action == "created"
     assert waits == [3.0]
     assert len(github_server.comments_on(7)) == 1
+
+
+@pytest.mark.parametrize("value", [
+    "soon", "2023-11-14T22:13:30Z", "Tue, 99 Nov 2023 22:13:30 GMT", "1.5", "-3", "\u00a0"])
+def test_non_standard_retry_after_on_429_is_treated_as_absent(
+        github_server: GitHubServer, client: Client, waits: Waits, value: str) -> None:
+    github_server.inject("GET", COMMENTS, status=429, headers={"Retry-After": value})
+
+    assert client.upsert_comment(7, body("x"), MARKER, BOT).action == "created"
+    assert waits == [60.0]  # a bare 429: the minute GitHub's docs recommend
+    assert len(github_server.requests_for("GET")) == 2
+
+
+def test_non_standard_retry_after_on_503_is_the_ordinary_backoff(
+        github_server: GitHubServer, client: Client, waits: Waits) -> None:
+    github_server.inject("GET", COMMENTS, status=503, headers={"Retry-After": "in a while"},
+                         times=2)
+
+    assert client.upsert_comment(7, body("x"), MARKER, BOT).action == "created"
+    assert waits == [1.0, 2.0]
+
+
+def test_non_standard_retry_after_on_403_is_a_plain_refusal(
+        github_server: GitHubServer, client: Client, waits: Waits) -> None:
+    github_server.inject("POST", COMMENTS, status=403,
+                         headers={"Retry-After": "Tue, 14 Nov 2023 25:61:00 GMT"})
+
+    with pytest.raises(GitHubError) as caught:
+        client.upsert_comment(7, body("x"), MARKER, BOT)
+
+    assert str(caught.value) == f"POST {COMMENTS}: 403: Resource not accessible by integration"
+    assert waits == []
+    assert [r.method for r in github_server.requests] == ["GET", "POST"]
+
+
+def test_non_standard_retry_after_with_a_reset_waits_until_the_reset(
+        github_server: GitHubServer, client: Client, waits: Waits) -> None:
+    github_server.inject("GET", COMMENTS, status=403, message=PRIMARY_RATE_LIMIT_MESSAGE,
+                         headers={"Retry-After": "garbage", "x-ratelimit-remaining": "0",
+                                  "x-ratelimit-reset": str(int(NOW) + 9)})
+
+    assert client.upsert_comment(7, body("x"), MARKER, BOT).action == "created"
+    assert waits == [9.0]
 
 
 def test_retry_after_above_max_wait_gives_up(
@@ -470,6 +625,11 @@ def test_token_appears_nowhere(github_server: GitHubServer, waits: Waits,
     (403, {"X-RateLimit-Remaining": "12", "X-RateLimit-Reset": str(int(NOW) + 30)}, None),
     (403, {}, None),
     (429, {}, 60.0),
+    (429, {"Retry-After": "Tue, 14 Nov 2023 22:13:30"}, 10.0),  # no zone: read as GMT
+    (429, {"Retry-After": "garbage"}, 60.0),
+    (429, {"Retry-After": "14/11/2023 22:13:30"}, 60.0),
+    (403, {"Retry-After": "Tue, 32 Nov 2023 22:13:30 GMT"}, None),
+    (503, {"Retry-After": "soon"}, None),
     (503, {"Retry-After": "4"}, 4.0),
     (500, {}, None),
 ])
@@ -491,3 +651,27 @@ def test_no_server_at_all_is_a_github_error_after_bounded_connect_retries(
         None, "request failed (NewConnectionError)")
     assert waits == [1.0, 2.0]
     assert TOKEN not in str(caught.value)
+
+
+# the comment step
+
+def test_the_comment_step_warns_about_a_duplicate_it_could_not_delete(
+        github_server: GitHubServer, tmp_path: Path) -> None:
+    from lint.github.settings import Settings
+    from lint.github.steps import post_comment
+
+    oldest = github_server.add_comment(BOT, body("old"), issue=7)
+    duplicate = github_server.add_comment(BOT, body("dup"), issue=7)
+    github_server.inject("DELETE", "*/issues/comments/*", status=403)
+    settings = Settings.from_env({"GITHUB_WORKSPACE": str(tmp_path), "GITHUB_REPOSITORY": REPO,
+                                  "GITHUB_API_URL": github_server.url,
+                                  "INPUT_GITHUB_TOKEN": TOKEN, "INPUT_COMMENT": "always"})
+    warned: list[str] = []
+    said: list[str] = []
+
+    url = post_comment(settings, 7, body("new"), MARKER, False, warned.append, said.append)
+
+    assert url == f"https://github.com/{REPO}/pull/7#issuecomment-{oldest.id}"
+    assert warned == [f"duplicate comment https://github.com/{REPO}/pull/7#issuecomment-"
+                      f"{duplicate.id} left in place: the token may not delete it"]
+    assert said == [f"comment updated: {url}"]

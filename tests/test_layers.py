@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Lowest first. A name stands for the module and, with a trailing ``*``, everything under it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("lint", "lint.finding", "lint.dockerfile", "lint.diff", "lint.redact", "lint.inputs",
-     "lint.dockerignore", "lint.globs"),
+     "lint.dockerignore", "lint.globs", "lint.subprocess_env"),
     ("lint.rules._*",),
     ("lint.rules", "lint.rules.dc*"),
     ("lint.config", "lint.catalog", "lint.ruledoc", "lint.identity", "lint.heredoc"),

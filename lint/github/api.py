@@ -12,13 +12,18 @@ unbounded on 429, so it is replaced):
   https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
 * A plain 403 (the read-only token of a fork PR) fails at once.
 
-A comment is never created twice: POST is not retried blindly; after a failed POST the comments
-are listed again and the marker looked for before posting once more.
+A comment is never created twice: POST is not retried blindly. After a POST answered with a
+5xx the comments are listed again and the marker looked for before posting once more. A POST
+that got no reply at all (timed out, connection lost) may still be stored later, so the comments
+are listed again and again, with backoff, for up to ``settle`` seconds (60 by default) before
+the next POST. A run that finds several comments of ours (same marker, same author) keeps the
+oldest, updates it and deletes the others; a deletion GitHub refuses is a warning.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime
 import email.utils
 import math
 import time
@@ -70,6 +75,8 @@ class CommentResult:
     action: str  # "created" | "updated" | "unchanged" | "skipped"
     url: str | None
     id: int | None
+    #: what went wrong without failing the call (a duplicate that could not be deleted)
+    warnings: tuple[str, ...] = ()
 
 
 def server_wait(status: int, headers: Mapping[str, str], now: float) -> float | None:
@@ -80,15 +87,31 @@ def server_wait(status: int, headers: Mapping[str, str], now: float) -> float | 
     if retry_after:
         if retry_after.isdigit():
             return float(retry_after)
-        parsed = email.utils.parsedate_to_datetime(retry_after) if retry_after else None
+        parsed = _http_date(retry_after)
         if parsed is not None:
-            return max(0.0, parsed.timestamp() - now)
+            return max(0.0, parsed - now)
+        # Anything else (garbage, a date in another format) is treated as no header at all.
     reset = lower.get("x-ratelimit-reset", "").strip()
     if lower.get("x-ratelimit-remaining", "").strip() == "0" and reset.isdigit():
         return max(0.0, float(reset) - now)
     if status == 429:
         return _BARE_429_WAIT
     return None
+
+
+def _http_date(value: str) -> float | None:
+    """An HTTP date (RFC 9110's IMF-fixdate, or the obsolete forms ``email.utils`` reads) as a
+    timestamp, or None for anything else."""
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None:  # "-0000" or no zone: HTTP dates are GMT
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    try:
+        return parsed.timestamp()
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -146,11 +169,14 @@ class Client:
 
     def __init__(self, token: str, api_url: str, repository: str, *, timeout: float = 15,
                  retries: int = 3, backoff: float = 1.0, max_wait: float = 60.0,
-                 sleep: Callable[[float], None] = time.sleep,
+                 settle: float = 60.0, sleep: Callable[[float], None] = time.sleep,
                  now: Callable[[], float] = time.time) -> None:
+        """``timeout``: seconds per request; ``settle``: how long (sum of the waits) the comments
+        are listed again after a POST that got no reply, before posting once more."""
         self.api_url = api_url.rstrip("/")
         self.repository = repository
         self._retries = retries
+        self._settle = settle
         self._policy = _Policy(backoff, max_wait, sleep, now)
         retry = _Retry(self._policy, total=retries, connect=retries, read=retries,
                        status=retries, other=0, redirect=0, allowed_methods=_IDEMPOTENT,
@@ -214,8 +240,8 @@ class Client:
             return CommentResult("skipped", None, None)
         issue = self._repo.get_issue(number)  # lazy: no request
         ours = self._find(issue, number, marker, author)
-        if ours is not None:
-            return self._update(ours, body)
+        if ours:
+            return self._keep_oldest(ours, body)
         if mode == "on-change" and clean:
             return CommentResult("skipped", None, None)
         return self._create(issue, number, body, marker, author)
@@ -223,20 +249,41 @@ class Client:
     def _comments_path(self, number: int) -> str:
         return f"/repos/{self.repository}/issues/{number}/comments"
 
-    def _find(self, issue: Issue, number: int, marker: str, author: str) -> IssueComment | None:
-        newest: IssueComment | None = None
+    def _comment_path(self, comment_id: int) -> str:
+        return f"/repos/{self.repository}/issues/comments/{comment_id}"
+
+    def _find(self, issue: Issue, number: int, marker: str, author: str) -> list[IssueComment]:
+        """Our comments (``author`` and ``marker``), oldest first."""
+        found: list[IssueComment] = []
         with self._errors("GET", self._comments_path(number)):
             for comment in issue.get_comments():
                 login = comment.user.login if comment.user is not None else ""
-                if (login.casefold() == author.casefold() and marker in (comment.body or "")
-                        and (newest is None or comment.id > newest.id)):
-                    newest = comment
-        return newest
+                if login.casefold() == author.casefold() and marker in (comment.body or ""):
+                    found.append(comment)
+        return sorted(found, key=lambda c: c.id)
+
+    def _keep_oldest(self, ours: list[IssueComment], body: str,
+                     action: str | None = None) -> CommentResult:
+        """Update the oldest of our comments and delete the others."""
+        kept, *extra = ours
+        result = self._update(kept, body)
+        if action is not None and result.action == "unchanged":
+            result = CommentResult(action, result.url, result.id)
+        warnings: list[str] = []
+        for duplicate in extra:
+            path = self._comment_path(duplicate.id)
+            try:
+                with self._errors("DELETE", path):
+                    duplicate.delete()
+            except GitHubError as exc:
+                why = ("the token may not delete it" if exc.status == 403 else exc.message)
+                warnings.append(f"duplicate comment {duplicate.html_url} left in place: {why}")
+        return CommentResult(result.action, result.url, result.id, tuple(warnings))
 
     def _update(self, comment: IssueComment, body: str) -> CommentResult:
         if comment.body == body:
             return CommentResult("unchanged", comment.html_url, comment.id)
-        with self._errors("PATCH", f"/repos/{self.repository}/issues/comments/{comment.id}"):
+        with self._errors("PATCH", self._comment_path(comment.id)):
             comment.edit(body)
         return CommentResult("updated", comment.html_url, comment.id)
 
@@ -251,14 +298,33 @@ class Client:
             except GitHubError as exc:
                 if not _lost_reply(exc) or attempt == self._retries:
                     raise
-            # The server may have stored the comment before the reply was lost.
-            self._policy.sleep(self._policy.backoff_for(attempt + 1))
-            stored = self._find(issue, number, marker, author)
-            if stored is not None:
-                if stored.body == body:
-                    return CommentResult("created", stored.html_url, stored.id)
-                return self._update(stored, body)
+                lost = exc.status is None
+            # The server may have stored the comment before the reply was lost, or (no reply
+            # at all) may store it later still: look before posting again.
+            stored = self._settle_find(issue, number, marker, author, attempt, lost)
+            if stored:
+                return self._keep_oldest(stored, body, action="created")
         raise AssertionError("unreachable")
+
+    def _settle_find(self, issue: Issue, number: int, marker: str, author: str, attempt: int,
+                     lost: bool) -> list[IssueComment]:
+        """After a 5xx: one look after a backoff. After no reply: look again and again, with
+        backoff, until the waits add up to ``settle`` seconds."""
+        if not lost:
+            self._policy.sleep(self._policy.backoff_for(attempt + 1))
+            return self._find(issue, number, marker, author)
+        waited = 0.0
+        step = 0
+        while True:
+            wait = min(self._policy.backoff * 2 ** step, self._policy.max_wait,
+                       self._settle - waited)
+            if wait > 0:
+                self._policy.sleep(wait)
+                waited += wait
+            stored = self._find(issue, number, marker, author)
+            if stored or wait <= 0 or waited >= self._settle - 1e-9:
+                return stored
+            step += 1
 
     @contextmanager
     def _errors(self, method: str, path: str) -> Iterator[None]:

@@ -3,6 +3,11 @@ the job summary and step outputs. Each text passes ``scrub`` on its way out, whi
 literal token (from every input and variable it can come from) with ``***``, so no log line,
 file, output or comment can carry it whatever produced the text (an exception quoting a
 request, a git error, a server's reply).
+
+Nothing it prints can become a workflow command (the runner reads every line of the step's
+output, after trimming leading whitespace, as one when it starts with ``::``): data inside our
+own commands is escaped by ``lint.sinks.annotations.command``; every other line (``line``)
+loses its CR and LF and, when it would start with ``::``, is prefixed with ``"> "``.
 """
 
 from __future__ import annotations
@@ -14,6 +19,16 @@ from pathlib import Path
 
 from lint.github import outputs
 from lint.sinks.annotations import command
+
+#: What a plain line starting with ``::`` gets in front (anything but whitespace would do).
+DEFUSED = "> "
+
+
+def plain(text: str) -> str:
+    """``text`` as one line that the runner cannot read as a workflow command: CR and LF become
+    spaces, and a line that starts with ``::`` (after leading whitespace) is prefixed."""
+    text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    return DEFUSED + text if text.lstrip().startswith("::") else text
 
 #: Where the token can come from: the ``github-token`` input (both spellings) and the variable.
 TOKEN_VARIABLES = ("INPUT_GITHUB-TOKEN", "INPUT_GITHUB_TOKEN", "GITHUB_TOKEN")
@@ -44,16 +59,30 @@ class Emitter:
             text = text.replace(secret, "***")
         return text
 
-    def line(self, text: str) -> None:
-        sys.stdout.write(self.scrub(text) + "\n")
+    def _write(self, text: str) -> None:
+        sys.stdout.write(text + "\n")
         sys.stdout.flush()
+
+    def line(self, text: str) -> None:
+        """A plain log line (a note, a URL, a message quoting a path or GitHub's words)."""
+        self._write(plain(self.scrub(text)))
 
     def lines(self, texts: Iterable[str]) -> None:
         for text in texts:
             self.line(text)
 
     def command(self, name: str, message: str) -> None:
-        self.line(command(name, message))
+        """Our own workflow command; ``message`` is escaped as the runner unescapes it."""
+        self._write(command(name, self.scrub(message)))
+
+    def commands(self, texts: Iterable[str]) -> None:
+        """Workflow commands built by ``lint.sinks.annotations.command`` (escaped there)."""
+        for text in texts:
+            scrubbed = self.scrub(text)
+            if "\r" in scrubbed or "\n" in scrubbed or not scrubbed.startswith("::"):
+                self.line(scrubbed)  # not one of ours: never let it through as a command
+            else:
+                self._write(scrubbed)
 
     def file(self, relative: str, text: str) -> None:
         if self.workspace is None:
@@ -68,4 +97,4 @@ class Emitter:
                               {name: self.scrub(value) for name, value in values.items()})
 
 
-__all__ = ["TOKEN_VARIABLES", "Emitter", "tokens"]
+__all__ = ["DEFUSED", "TOKEN_VARIABLES", "Emitter", "plain", "tokens"]

@@ -135,6 +135,8 @@ def post_comment(s: Settings, number: int, body: str, marker: str, clean: bool,
     except Exception as exc:  # e.g. an unusable GITHUB_API_URL: still never lose the report
         warn(f"could not write the pull-request comment: {str(exc) or type(exc).__name__}")
         return ""
+    for warning in result.warnings:
+        warn(warning)
     say(f"comment {result.action}" + (f": {result.url}" if result.url else ""))
     return result.url or ""
 

@@ -4,7 +4,9 @@ Build-arg values travel in the client's environment (``--build-arg NAME`` withou
 the client read ``NAME`` from its environment), so they are never on a command line, and every
 text that leaves this module (error messages, build log tails) has them replaced by ``***``.
 BuildKit needs ``--network host`` where the engine has no ``bridge`` network (engines started
-with ``--bridge=none``); elsewhere the default network is kept.
+with ``--bridge=none``); elsewhere the default network is kept. The client's environment is
+allow-listed (``lint.subprocess_env``: the base plus ``DOCKER_NAMES`` and ``BUILDX_*``), so no
+input or token reaches it.
 """
 
 from __future__ import annotations
@@ -20,10 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lint.redact import redact
+from lint.subprocess_env import allowed
 
 LOG_TAIL_LINES = 30
 _PROTECTED_ENV = re.compile(r"^(PATH|HOME|USER|SHELL|TMPDIR|LANG|LC_.*|DOCKER_.*|BUILDKIT_.*)$")
 _ARG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: What the docker client reads from its environment to find and talk to the engine.
+DOCKER_NAMES = ("DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_BUILDKIT", "DOCKER_CONTEXT",
+                "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "DOCKER_API_VERSION")
+DOCKER_PREFIXES = ("BUILDX_",)
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
@@ -94,8 +101,8 @@ class Docker:
 
     def __init__(self, command: str = "docker", env: Mapping[str, str] | None = None) -> None:
         self.command = command
-        self._env = dict(os.environ if env is None else env)
-        self._env.update(DOCKER_CLI_HINTS="false", BUILDKIT_PROGRESS="plain")
+        self._env = allowed(os.environ if env is None else env, DOCKER_NAMES, DOCKER_PREFIXES,
+                            extra={"DOCKER_CLI_HINTS": "false", "BUILDKIT_PROGRESS": "plain"})
         self.engine: Engine | None = None
 
     def _run(self, args: Sequence[str], timeout: float = 120.0,
