@@ -18,8 +18,12 @@ from lint.redact import redact
 from lint.rules import BY_CODE, RULES, Code, Hit, Rule, RuleContext
 from lint.rules._shell import Scripts
 
-#: The code for a file that cannot be parsed, and the one for a file too large for hadolint.
-UNPARSABLE, TOO_LARGE = "DC001", "DC002"
+#: The code for a file that cannot be parsed, the one for a file too large for hadolint, and
+#: the one for a file refused before parsing (``guard``).
+UNPARSABLE, TOO_LARGE, NOT_LINTED = "DC001", "DC002", "DC003"
+#: Bounds checked before a file is parsed (DC003's docs say why these numbers).
+READ_CAP = 4_000_000
+MAX_NESTING = 16
 #: Rules off by default (``ENABLED = False``: their measured precision is below the gate in
 #: docs/precision.md); naming one under an ``override`` level turns it on.
 OPT_IN = frozenset(r.CODE for r in RULES if not getattr(r, "ENABLED", True))
@@ -74,6 +78,37 @@ def parse_or_finding(path: str, data: bytes) -> Dockerfile | Finding:
     """Parse, or return the DC001 finding that explains why not."""
     parsed = parse_or_error(path, data)
     return unparsable(path, parsed) if isinstance(parsed, DockerfileError) else parsed
+
+
+def nesting(text: str) -> tuple[int, int]:
+    """(deepest ``${`` nesting on any line, that line), in one pass over the text."""
+    best, where, depth, line = 0, 1, 0, 1
+    previous = ""
+    for char in text:
+        if char == "\n":
+            depth, line = 0, line + 1
+        elif char == "{" and previous == "$":
+            depth += 1
+            if depth > best:
+                best, where = depth, line
+        elif char == "}" and depth:
+            depth -= 1
+        previous = char
+    return best, where
+
+
+def guard(path: str, data: bytes, size: int) -> Finding | None:
+    """The DC003 finding for a file that must not be parsed (``size``: its size on disk;
+    ``data`` holds at most ``READ_CAP`` + 1 bytes of it), or ``None``."""
+    if size > READ_CAP:
+        return stamped(NOT_LINTED, path, 1,
+                       reason=f"File is {size:,} bytes, over the {READ_CAP:,}-byte read cap")
+    deepest, line = nesting(data.decode("utf-8", "replace"))
+    if deepest > MAX_NESTING:
+        return stamped(NOT_LINTED, path, line,
+                       reason=f"Variable substitutions nest {deepest} deep on line {line}, "
+                              f"deeper than {MAX_NESTING}")
+    return None
 
 
 def too_large(path: str, size: int, limit: int) -> Finding:

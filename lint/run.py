@@ -70,9 +70,15 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
     try:
         for index, item in enumerate(found):
             try:
-                data = item.disk.read_bytes()
+                with item.disk.open("rb") as handle:  # bounded: never more than the cap
+                    data = handle.read(engine.READ_CAP + 1)
+                    size = item.disk.stat().st_size
             except OSError as exc:
                 entries.append(f"cannot read {item.path}: {exc.strerror or exc}")
+                continue
+            refused = engine.guard(item.path, data, size)
+            if refused is not None:
+                entries.append((item, refused, [refused]))
                 continue
             outcome = engine.parse_or_error(item.path, data)
             findings: list[Finding] = []

@@ -151,3 +151,19 @@ def test_unknown_instruction_is_one_finding_not_two(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nCOPPY a /a\nUSER 10001\n")
     (tmp_path / ".dockerignore").write_text(".git\n")
     assert _lint(tmp_path) == [("Dockerfile", "DC001", 2), ("Dockerfile", "DC301", 1)]
+
+
+def test_deep_nesting_and_huge_files_are_refused_before_parsing(tmp_path: Path) -> None:
+    """Hostile shapes cost bounded time: the parser is never handed them, the other files keep
+    their findings (the cost itself is measured in bench/, not here)."""
+    nested = "${A:-" * 2000 + "x" + "}" * 2000
+    (tmp_path / "nested.Dockerfile").write_text(f"FROM alpine:3.20\nRUN echo {nested}\n")
+    with (tmp_path / "huge.Dockerfile").open("w") as handle:
+        handle.write("FROM alpine:3.20\n")
+        handle.write("RUN true\n" * 500_000)  # 4.5 MB, over the read cap
+    (tmp_path / "Dockerfile").write_text(NORMAL)
+    found = _lint(tmp_path)
+    assert [f for f in found if f[0] != "Dockerfile"] == [
+        ("huge.Dockerfile", "DC003", 1), ("nested.Dockerfile", "DC003", 2)]
+    assert [f for f in found if f[0] == "Dockerfile"] == sorted(
+        ("Dockerfile", code, line) for code, line in NORMAL_FINDINGS)

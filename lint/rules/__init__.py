@@ -12,6 +12,7 @@ from __future__ import annotations
 from lint.rules import (
     dc001_unparsable,
     dc002_file_too_large,
+    dc003_not_linted,
     dc101_missing_user,
     dc102_secret_in_image,
     dc103_ssh_port_exposed,
@@ -52,6 +53,7 @@ RULES: tuple[Rule, ...] = (
 
 STAMPED: tuple[Code, ...] = (
     dc002_file_too_large,
+    dc003_not_linted,
     dc501_image_size_budget,
 )
 
