@@ -219,8 +219,10 @@ def load(
         named = [("ignored", c) for c in _codes(raw.get("ignored"), "ignored")]
         named += [(f"override.{level}", c) for level in LEVELS
                   for c in _codes(raw_override.get(level), f"override.{level}")]
-        warnings += [f"{path}: {key}: unknown rule code {code!r}"
-                     for key, code in named if not known(code)]
+        for key, code in named:
+            if not known(code):
+                hint = f" (did you mean {code.upper()!r}?)" if known(code.upper()) else ""
+                warnings.append(f"{path}: {key}: unknown rule code {code!r}{hint}")
 
     threshold: Severity | None = Severity.WARNING
     if overrides.failure_threshold is not None:

@@ -460,6 +460,7 @@ def test_an_unknown_well_formed_code_is_a_warning(project: Path) -> None:
 def test_unknown_keys_and_codes_in_the_config_file_are_warnings(project: Path) -> None:
     (project / ".hadolint.yaml").write_text(
         "ignore:\n  - DC301\nignored:\n  - DL3003\n  - DC999\noverride:\n  info:\n    - DL9998\n"
+        "    - dc101\n"
         "strict-labels: false\n", encoding="utf-8")
     proc = _run(project, "--format", "json", "Dockerfile")
     assert proc.returncode == 1
@@ -468,7 +469,8 @@ def test_unknown_keys_and_codes_in_the_config_file_are_warnings(project: Path) -
         f"warning: {config}: unknown key 'ignore' (did you mean 'ignored'?); neither hadolint "
         "nor dockerfile-review reads it\n"
         f"warning: {config}: ignored: unknown rule code 'DC999'\n"
-        f"warning: {config}: override.info: unknown rule code 'DL9998'\n")
+        f"warning: {config}: override.info: unknown rule code 'DL9998'\n"
+        f"warning: {config}: override.info: unknown rule code 'dc101' (did you mean 'DC101'?)\n")
     assert ("DL3003", 6) not in _codes(proc.stdout)
 
 
