@@ -44,6 +44,17 @@ class UsageError(Exception):
     """A command-line value that cannot be used (exit code 2)."""
 
 
+def byte_count(value: str) -> int:
+    """``--max-file-size``: a whole number of bytes, 0 or more."""
+    try:
+        count = int(value)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"not a number of bytes: {value!r}")
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=PROG,
@@ -78,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", metavar="DIR",
                    help="findings' paths are relative to this; a named file outside it is "
                         "reported by its absolute path (default: .)")
-    p.add_argument("--max-file-size", type=int, default=MAX_FILE_SIZE, metavar="BYTES")
+    p.add_argument("--max-file-size", type=byte_count, default=MAX_FILE_SIZE, metavar="BYTES")
     p.add_argument("--pin-exempt", action="append", default=[], metavar="IMAGE",
                    help="images DC301 does not ask to pin by digest (globs)")
     p.add_argument("--hadolint-all-stages", action="store_true",

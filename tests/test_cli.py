@@ -233,6 +233,10 @@ def test_bad_option_exits_2(project: Path) -> None:
     assert proc.returncode == 2
     assert "invalid choice: 'fatal'" in proc.stderr
     assert "Traceback" not in proc.stderr
+    proc = _run(project, "--max-file-size", "-5")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.endswith(
+        "dockerfile-review: error: argument --max-file-size: not a number of bytes: '-5'\n")
 
 
 def test_target_changes_the_stage_the_final_stage_rules_judge(project: Path) -> None:
