@@ -323,8 +323,14 @@ def test_installed_entry_point_exists_and_runs(tmp_path: Path) -> None:
     python = venv / "bin" / "python"
     # The installed pip, and build isolation: the setuptools pyproject.toml asks for comes
     # from the package index pip is configured with.
+    # From a copy: setuptools builds in the source tree (build/, *.egg-info).
+    source = tmp_path / "source"
+    source.mkdir()
+    shutil.copy2(REPO / "pyproject.toml", source / "pyproject.toml")
+    shutil.copytree(REPO / "lint", source / "lint",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--disable-pip-version-check", str(REPO)],
+                    "--disable-pip-version-check", str(source)],
                    check=True, timeout=300, capture_output=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     points = subprocess.run(
