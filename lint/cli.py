@@ -226,6 +226,10 @@ def _main(args: argparse.Namespace) -> int:
     # Paths the user names are theirs, from the working directory, whatever the root.
     found = discover(args.paths or ["."], root, split(args.include), split(args.exclude),
                      recursive=not args.no_recursive, named_outside=True, base=Path.cwd())
+    linted = {f.disk.resolve() for f in found.files}
+    for raw in args.paths:
+        if Path(raw).is_file() and Path(raw).resolve() not in linted:
+            found.notes.append(f"skipped {raw}: --exclude matches it")
     for note in found.notes:
         print(f"note: {note}", file=sys.stderr)
     options = LintOptions(

@@ -508,3 +508,10 @@ def test_summary_line_counts_findings_and_files(project: Path) -> None:
     # Only the terminal format has it.
     assert _run(project, "--format", "github", "--ignore", "DC301", "clean.Dockerfile"
                 ).stdout == ""
+
+
+def test_a_named_file_that_exclude_matches_is_a_note(clean: Path) -> None:
+    (clean / "api.Dockerfile").write_text(CLEAN, encoding="utf-8")
+    proc = _run(clean, "--ignore", "DC301", "--exclude", "api.*", "Dockerfile", "api.Dockerfile")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (
+        0, "no findings in 1 file\n", "note: skipped api.Dockerfile: --exclude matches it\n")
