@@ -36,8 +36,9 @@ reaches it); this module applies it to everything, DC codes included. See https:
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,11 @@ from lint.finding import Severity
 
 LEVELS = ("error", "warning", "info", "style")
 THRESHOLDS = (*LEVELS, "none")
+
+#: Every key hadolint 2.15.1's configuration file takes (its README's "Configure" section); the
+#: file is shared with hadolint, so keys only hadolint uses are known too.
+FILE_KEYS = ("failure-threshold", "format", "ignored", "label-schema", "no-color", "no-fail",
+             "override", "strict-labels", "disable-ignore-pragma", "trustedRegistries")
 
 
 class ConfigError(Exception):
@@ -82,6 +88,9 @@ class Config:
     #: opt-in codes turned on without a severity of their own (for tools that measure every
     #: rule, such as the corpus and the tests; users turn a rule on through ``override``)
     enabled: frozenset[str] = frozenset()
+    #: things in the file neither tool knows (an unknown key; a code ``known`` rejects), for
+    #: the caller to show; they change nothing
+    warnings: tuple[str, ...] = ()
 
     def turns_on(self, code: str) -> bool:
         """Is an opt-in rule turned on (named under an override level, or enabled)?"""
@@ -171,12 +180,16 @@ def load(
     cwd: Path,
     env: Mapping[str, str] | None = None,
     overrides: Overrides | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> Config:
-    """Build the effective configuration from the file, ``HADOLINT_*`` and ``overrides``."""
+    """Build the effective configuration from the file, ``HADOLINT_*`` and ``overrides``.
+    ``known``: which rule codes exist; the file's other codes, and its unknown keys, are listed
+    in ``Config.warnings``."""
     env = dict(os.environ) if env is None else env
     overrides = overrides or Overrides()
     path = find_file(cwd, env, overrides.config_file)
     raw = _read(path) if path is not None else {}
+    warnings = [_unknown_key(path, key) for key in raw if key not in FILE_KEYS]
 
     raw_override = raw.get("override") or {}
     if not isinstance(raw_override, dict):
@@ -202,6 +215,15 @@ def load(
                *_env_list(env, "HADOLINT_TRUSTED_REGISTRIES"),
                *(overrides.trusted_registries or ())]
 
+    if known is not None and path is not None:
+        named = [("ignored", c) for c in _codes(raw.get("ignored"), "ignored")]
+        named += [(f"override.{level}", c) for level in LEVELS
+                  for c in _codes(raw_override.get(level), f"override.{level}")]
+        for key, code in named:
+            if not known(code):
+                hint = f" (did you mean {code.upper()!r}?)" if known(code.upper()) else ""
+                warnings.append(f"{path}: {key}: unknown rule code {code!r}{hint}")
+
     threshold: Severity | None = Severity.WARNING
     if overrides.failure_threshold is not None:
         threshold = _threshold(overrides.failure_threshold.strip().lower(), "failure-threshold")
@@ -226,7 +248,14 @@ def load(
                                    "HADOLINT_DISABLE_IGNORE_PRAGMA"),
         source=str(path) if path else None,
         directory=str(cwd),
+        warnings=tuple(warnings),
     )
+
+
+def _unknown_key(path: Path | None, key: object) -> str:
+    close = difflib.get_close_matches(str(key), FILE_KEYS, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{path}: unknown key {key!r}{hint}; neither hadolint nor dockerfile-review reads it"
 
 
 def hadolint_args(overrides: Overrides, config: Config | None = None) -> list[str]:

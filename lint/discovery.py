@@ -6,7 +6,8 @@ Names (case-insensitive): ``Dockerfile``, ``Dockerfile.*``, ``*.Dockerfile``, ``
 ``node_modules``, virtualenvs and tool caches are skipped. Symlinks are never followed out of the
 root; a symlinked directory is not entered at all; a file reached both directly and through a
 symlink is listed once, under its own path. A file named explicitly is linted whatever
-its name (as hadolint does), but still must stay inside the root.
+its name (as hadolint does), but still must stay inside the root, unless ``named_outside=True``
+(the command line: the user named it), where it is linted under its absolute path.
 """
 
 from __future__ import annotations
@@ -92,14 +93,30 @@ def discover(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     recursive: bool = True,
+    named_outside: bool = False,
+    base: Path | None = None,
 ) -> Discovery:
-    """Dockerfiles under ``paths`` (files or directories), relative to ``root``."""
+    """Dockerfiles under ``paths`` (files or directories), relative to ``root``.
+    ``named_outside``: a file named in ``paths`` that leads outside ``root`` is linted under its
+    absolute path instead of skipped with a note. ``base``: where relative ``paths`` start
+    (default: ``root``; the command line passes its working directory)."""
     root = root.resolve()
     result = Discovery()
     seen: dict[Path, int] = {}
 
     def add(disk: Path, explicit: bool) -> None:
         if not _inside(root, disk):
+            if explicit and named_outside:
+                real = disk.resolve()
+                named = Path(os.path.abspath(disk))
+                try:
+                    shown = named.relative_to(root).as_posix()
+                except ValueError:
+                    shown = named.as_posix()
+                if real not in seen:
+                    seen[real] = len(result.files)
+                    result.files.append(Found(shown, disk))
+                return
             result.notes.append(f"skipped {disk}: it leads outside {root}")
             return
         real = disk.resolve()
@@ -126,7 +143,7 @@ def discover(
     for raw in paths or ["."]:
         start = Path(raw)
         if not start.is_absolute():
-            start = root / start
+            start = (base or root) / start
         if not start.exists() and not start.is_symlink():
             result.errors.append(f"path not found: {raw}")
             continue

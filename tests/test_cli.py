@@ -130,8 +130,10 @@ def test_tty_format_has_no_colour_when_not_a_tty(project: Path) -> None:
     assert "\x1b" not in proc.stdout
     assert proc.stdout.splitlines()[0] == ("Dockerfile:1 DC301 info: " + DC301_MESSAGE + " "
                                            + DOCS.format("dc301"))
-    assert [line.split(" ")[:2] for line in proc.stdout.splitlines()] == [
+    *lines, summary = proc.stdout.splitlines()
+    assert [line.split(" ")[:2] for line in lines] == [
         [f"Dockerfile:{line}", code] for code, line in MULTI_FINDINGS]
+    assert summary == "5 findings (0 error, 3 warning, 2 info, 0 style) in 1 file"
 
 
 def test_tty_format_colours_on_a_terminal_unless_disabled(project: Path) -> None:
@@ -231,6 +233,10 @@ def test_bad_option_exits_2(project: Path) -> None:
     assert proc.returncode == 2
     assert "invalid choice: 'fatal'" in proc.stderr
     assert "Traceback" not in proc.stderr
+    proc = _run(project, "--max-file-size", "-5")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.endswith(
+        "dockerfile-review: error: argument --max-file-size: not a number of bytes: '-5'\n")
 
 
 def test_target_changes_the_stage_the_final_stage_rules_judge(project: Path) -> None:
@@ -285,3 +291,227 @@ def test_root_makes_paths_relative(tmp_path: Path) -> None:
     (tmp_path / "svc" / ".dockerignore").write_text(".git\n", encoding="utf-8")
     proc = _run(tmp_path / "svc", "--format", "json", "--root", str(tmp_path), ".")
     assert {f["path"] for f in json.loads(proc.stdout)} == {"svc/Dockerfile"}
+
+
+# --- First contact: the console command, no silent passes, no tracebacks --------------------
+
+CLEAN = "FROM alpine:3.20\nUSER 10001\n"
+
+
+@pytest.fixture
+def clean(tmp_path: Path) -> Path:
+    (tmp_path / "Dockerfile").write_text(CLEAN, encoding="utf-8")
+    (tmp_path / ".dockerignore").write_text(".git\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_pyproject_declares_the_console_command() -> None:
+    import tomllib
+
+    with (REPO / "pyproject.toml").open("rb") as fh:
+        scripts = tomllib.load(fh)["project"]["scripts"]
+    assert scripts == {"dockerfile-review": "lint.cli:main"}
+
+
+@pytest.mark.slow
+def test_installed_entry_point_exists_and_runs(tmp_path: Path) -> None:
+    """This source installed into a fresh virtualenv on top of the installed dependencies
+    (none downloaded): ``importlib.metadata`` lists the console script, and it runs."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",
+                    str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    # The installed pip, and build isolation: the setuptools pyproject.toml asks for comes
+    # from the package index pip is configured with.
+    # From a copy: setuptools builds in the source tree (build/, *.egg-info).
+    source = tmp_path / "source"
+    source.mkdir()
+    shutil.copy2(REPO / "pyproject.toml", source / "pyproject.toml")
+    shutil.copytree(REPO / "lint", source / "lint",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--disable-pip-version-check", str(source)],
+                   check=True, timeout=300, capture_output=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    points = subprocess.run(
+        [str(python), "-c", "from importlib.metadata import entry_points\n"
+         "print([e.value for e in entry_points(group='console_scripts', "
+         "name='dockerfile-review')])"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=True)
+    assert points.stdout == "['lint.cli:main']\n"
+    (tmp_path / "Dockerfile").write_text(CLEAN, encoding="utf-8")
+    (tmp_path / ".dockerignore").write_text(".git\n", encoding="utf-8")
+    script = venv / "bin" / "dockerfile-review"
+    version = subprocess.run([str(script), "--version"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=60, check=False)
+    assert (version.returncode, version.stdout) == (0, "dockerfile-review 0.1.0\n")
+    proc = subprocess.run([str(script), "--ignore", "DC301", "Dockerfile"], cwd=tmp_path,
+                          env={**env, "PATH": f"{venv / 'bin'}:{env['PATH']}"},
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "no findings in 1 file\n", "")
+
+
+def test_help_names_the_command_and_lists_the_exit_codes(tmp_path: Path) -> None:
+    proc = _run(tmp_path, "--help")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("usage: dockerfile-review ")
+    assert proc.stdout.endswith(
+        "exit codes:\n"
+        "  0  nothing reaches the failure threshold\n"
+        "  1  a finding reaches the failure threshold\n"
+        "  2  the tool itself failed (a bad option or code, a missing path, hadolint missing)\n")
+
+
+def test_readme_shows_the_real_help() -> None:
+    env = _env(COLUMNS="100")
+    real = subprocess.run([sys.executable, "-m", "lint", "--help"], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=60, check=True).stdout
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Local command", 1)[1].split("\n## ", 1)[0]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0]
+    assert shown == real
+
+
+def test_a_named_file_outside_the_root_is_linted_under_its_absolute_path(
+    tmp_path: Path,
+) -> None:
+    elsewhere = tmp_path / "srv" / "app"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "Dockerfile").write_text(MULTI, encoding="utf-8")
+    (elsewhere / ".dockerignore").write_text(".git\n", encoding="utf-8")
+    home = tmp_path / "home"
+    home.mkdir()
+    proc = _run(home, "--format", "json", str(elsewhere / "Dockerfile"))
+    assert (proc.returncode, proc.stderr) == (1, "")
+    assert _codes(proc.stdout) == MULTI_FINDINGS
+    assert {f["path"] for f in json.loads(proc.stdout)} == {str(elsewhere / "Dockerfile")}
+    # Relative to the working directory, too, and a file: URI in SARIF.
+    sarif = _run(home, "--format", "sarif", "../srv/app/Dockerfile")
+    assert (sarif.returncode, sarif.stderr) == (1, "")
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(sarif.stdout)["runs"][0]["results"]}
+    assert uris == {(elsewhere / "Dockerfile").as_uri()}
+
+
+def test_paths_resolve_against_the_working_directory_not_the_root(tmp_path: Path) -> None:
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "Dockerfile").write_text(MULTI, encoding="utf-8")
+    (tmp_path / "svc" / ".dockerignore").write_text(".git\n", encoding="utf-8")
+    proc = _run(tmp_path / "svc", "--format", "sarif", "--root", "..", "Dockerfile")
+    assert (proc.returncode, proc.stderr) == (1, "")
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(proc.stdout)["runs"][0]["results"]}
+    assert uris == {"svc/Dockerfile"}
+
+
+def test_a_directory_outside_the_root_is_an_error(tmp_path: Path, clean: Path) -> None:
+    (tmp_path / "root").mkdir()
+    proc = _run(tmp_path / "root", "--format", "json", str(clean))
+    assert proc.returncode == 2
+    assert proc.stderr == (f"error: path is outside the root {(tmp_path / 'root').resolve()}: "
+                           f"{clean}\n")
+
+
+def test_output_creates_missing_folders(clean: Path) -> None:
+    proc = _run(clean, "--ignore", "DC301", "--output", "a/b/report.txt", "Dockerfile")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+    assert (clean / "a" / "b" / "report.txt").read_text(encoding="utf-8") == (
+        "no findings in 1 file\n")
+
+
+def test_output_to_a_directory_or_an_unwritable_place_exits_2(clean: Path) -> None:
+    (clean / "reports").mkdir()
+    proc = _run(clean, "--output", "reports", "Dockerfile")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (
+        2, "", "error: --output: reports is a directory\n")
+    proc = _run(clean, "--output", "Dockerfile/report.txt", "Dockerfile")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == "error: --output: cannot write Dockerfile/report.txt: File exists\n"
+
+
+def test_missing_root_or_context_exits_2(clean: Path) -> None:
+    for option, value, message in (
+        ("--root", "/nope", "error: --root: directory not found: /nope\n"),
+        ("--root", "Dockerfile", "error: --root: not a directory: Dockerfile\n"),
+        ("--context", "nope", "error: --context: directory not found: nope\n"),
+    ):
+        proc = _run(clean, option, value, "Dockerfile")
+        assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", message), option
+
+
+@pytest.mark.default_rules  # the opt-in rules' overrides would keep DC101 a warning
+def test_comma_lists_and_case_insensitive_codes(project: Path) -> None:
+    proc = _run(project, "--format", "json", "--ignore", "dc301,DL3003", "--ignore", "sc2164",
+                "--info", "dc101", "Dockerfile")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert json.loads(proc.stdout)[0]["severity"] == "info"
+    assert _codes(proc.stdout) == [("DC101", 4)]
+    proc = _run(project, "--format", "json", "--error", "DC101,dc301", "Dockerfile")
+    assert {(f["code"], f["severity"]) for f in json.loads(proc.stdout)} >= {
+        ("DC101", "error"), ("DC301", "error")}
+
+
+def test_a_malformed_code_exits_2_naming_it(project: Path) -> None:
+    for option in ("--ignore", "--warning"):
+        proc = _run(project, option, "DC101,DC1O1", "Dockerfile")
+        assert (proc.returncode, proc.stdout) == (2, ""), option
+        assert proc.stderr == (f"error: {option}: 'DC1O1' is not a rule code (such as DC101, "
+                               "DL3008, SC2164)\n")
+
+
+def test_an_unknown_well_formed_code_is_a_warning(project: Path) -> None:
+    proc = _run(project, "--format", "json", "--ignore", "DL9999,dc999,DC301", "Dockerfile")
+    assert proc.returncode == 1
+    assert proc.stderr == ("warning: --ignore: unknown rule code DL9999\n"
+                           "warning: --ignore: unknown rule code DC999\n")
+    assert ("DC301", 1) not in _codes(proc.stdout)
+
+
+def test_unknown_keys_and_codes_in_the_config_file_are_warnings(project: Path) -> None:
+    (project / ".hadolint.yaml").write_text(
+        "ignore:\n  - DC301\nignored:\n  - DL3003\n  - DC999\noverride:\n  info:\n    - DL9998\n"
+        "    - dc101\n"
+        "strict-labels: false\n", encoding="utf-8")
+    proc = _run(project, "--format", "json", "Dockerfile")
+    assert proc.returncode == 1
+    config = project / ".hadolint.yaml"
+    assert proc.stderr == (
+        f"warning: {config}: unknown key 'ignore' (did you mean 'ignored'?); neither hadolint "
+        "nor dockerfile-review reads it\n"
+        f"warning: {config}: ignored: unknown rule code 'DC999'\n"
+        f"warning: {config}: override.info: unknown rule code 'DL9998'\n"
+        f"warning: {config}: override.info: unknown rule code 'dc101' (did you mean 'DC101'?)\n")
+    assert ("DL3003", 6) not in _codes(proc.stdout)
+
+
+def test_an_unknown_target_stage_exits_2_naming_the_stages(project: Path, tmp_path: Path
+                                                           ) -> None:
+    (project / "single.Dockerfile").write_text(CLEAN, encoding="utf-8")
+    proc = _run(project, "--format", "json", "--target", "nope", "Dockerfile",
+                "single.Dockerfile")
+    assert proc.returncode == 2
+    assert proc.stderr == ("error: --target: Dockerfile has no stage 'nope' "
+                           "(its stages: app, runtime)\n")
+    # A file without named stages does not judge the target.
+    alone = _run(project, "--target", "nope", "--ignore", "DC301", "single.Dockerfile")
+    assert (alone.returncode, alone.stderr) == (0, "")
+
+
+def test_summary_line_counts_findings_and_files(project: Path) -> None:
+    (project / "clean.Dockerfile").write_text(CLEAN, encoding="utf-8")
+    proc = _run(project, "--ignore", "DC301")
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines()[-1] == (
+        "3 findings (0 error, 3 warning, 0 info, 0 style) in 2 files")
+    proc = _run(project, "--ignore", "DC301", "clean.Dockerfile")
+    assert (proc.returncode, proc.stdout) == (0, "no findings in 1 file\n")
+    # Only the terminal format has it.
+    assert _run(project, "--format", "github", "--ignore", "DC301", "clean.Dockerfile"
+                ).stdout == ""
+
+
+def test_a_named_file_that_exclude_matches_is_a_note(clean: Path) -> None:
+    (clean / "api.Dockerfile").write_text(CLEAN, encoding="utf-8")
+    proc = _run(clean, "--ignore", "DC301", "--exclude", "api.*", "Dockerfile", "api.Dockerfile")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (
+        0, "no findings in 1 file\n", "note: skipped api.Dockerfile: --exclude matches it\n")

@@ -193,7 +193,7 @@ def test_cli_directory_without_dockerfiles_says_so(tmp_path: Path) -> None:
     proc = _cli(tmp_path, "empty")
     assert proc.returncode == 0
     assert proc.stderr == "note: no Dockerfiles found under empty\n"
-    assert proc.stdout == ""
+    assert proc.stdout == "no findings in 0 files\n"
 
 
 @pytest.mark.parametrize(("path", "patterns", "expected"), [

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import posixpath
 from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from lint import __version__, catalog, ruledoc
@@ -169,6 +170,14 @@ def artifact_uri(path: str) -> str:
     return quote(normal, safe="/")
 
 
+def _artifact(path: str) -> Json:
+    """A finding's ``artifactLocation``: relative to ``%SRCROOT%``, or, for a file the command
+    line was told to lint outside its root (an absolute path), that file's ``file:`` URI."""
+    if path.startswith("/"):
+        return {"uri": PurePosixPath(posixpath.normpath(path)).as_uri()}
+    return {"uri": artifact_uri(path), "uriBaseId": SRCROOT}
+
+
 def _utf16_column(line_text: str, column: int) -> int:
     """A 1-based code-point column as a 1-based UTF-16 code-unit column."""
     prefix = line_text[: max(column - 1, 0)]
@@ -213,7 +222,7 @@ def _result(finding: Finding, rule_index: int, text: str | None) -> Json:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": SRCROOT},
+                    "artifactLocation": _artifact(finding.path),
                     "region": region(finding, text),
                 }
             }
@@ -223,7 +232,7 @@ def _result(finding: Finding, rule_index: int, text: str | None) -> Json:
         out["relatedLocations"] = [
             {"id": n, "message": _text("the instruction this finding is about"),
              "physicalLocation": {
-                 "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": SRCROOT},
+                 "artifactLocation": _artifact(finding.path),
                  "region": {"startLine": line}}}
             for n, line in enumerate(finding.related, start=1)]
     if finding.fingerprint:

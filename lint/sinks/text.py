@@ -36,3 +36,16 @@ def render(findings: Sequence[Finding], color: bool = False) -> str:
         docs = f" ({help_uri(f.code)})" if f.code.startswith("DC") else ""
         lines.append(f"{clean(f.path)}:{f.line} {f.code} {level}: {clean(f.message)}{docs}")
     return "".join(line + "\n" for line in lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def summary(findings: Sequence[Finding], files: int) -> str:
+    """The closing line of the terminal report: how many findings of each severity, in how
+    many files linted."""
+    if not findings:
+        return f"no findings in {_count(files, 'file')}\n"
+    by = ", ".join(f"{sum(f.severity is s for f in findings)} {s.value}" for s in Severity)
+    return f"{_count(len(findings), 'finding')} ({by}) in {_count(files, 'file')}\n"
