@@ -26,7 +26,7 @@ INPUTS = (
     "trusted-registries", "override-error", "override-warning", "override-info", "override-style",
     "no-fail", "format", "output-file", "include", "exclude", "filter-mode", "annotations",
     "comment", "comment-key", "comment-author", "target", "hadolint-all-stages", "pin-exempt",
-    "fetch-base", "size", "images", "max-image-size", "max-size-increase",
+    "fetch-base", "size", "images", "head-image", "max-image-size", "max-size-increase",
     "minimum-change-threshold", "build-timeout", "max-parallel-builds", "docker-command",
 )
 DEFAULTS = {
@@ -43,7 +43,7 @@ OUTPUTS = (
 )
 # Inputs the size step (lint/size/) reads rather than settings.py.
 SIZE_INPUTS = frozenset({
-    "images", "max-image-size", "max-size-increase", "minimum-change-threshold",
+    "images", "head-image", "max-image-size", "max-size-increase", "minimum-change-threshold",
     "build-timeout", "max-parallel-builds", "docker-command",
 })
 

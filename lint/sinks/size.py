@@ -9,17 +9,19 @@ than ``minimum-change-threshold`` shows as unchanged.
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from lint.redact import redact
 from lint.sinks import neutralize
 from lint.size.budget import iec
-from lint.size.report import ImageResult, Side, SizeReport
+from lint.size.report import ImageResult, Side, SizeReport, Source
 
 BAR_WIDTH = 12
 MAX_LAYER_ROWS = 25
 MAX_MARKDOWN = 30_000
 UP, DOWN, SAME = "🔺", "🔽", "⚪"
+_CODE_SAFE = re.compile(r"^[A-Za-z0-9._/:@+-]+$")  # may go in a code span as it is
 
 
 def _esc(text: str) -> str:
@@ -80,7 +82,7 @@ def markdown(report: SizeReport) -> str:
         if image.breaches:
             lines.append("")
     for image in shown:
-        lines += _details(image, report.compared, threshold)
+        lines += _details(image, report.compared, threshold, _provenance(image, report))
     for note in report.notes:
         lines.append(f"> {_esc(note)}")
     if report.notes:
@@ -126,11 +128,46 @@ def _image_row(image: ImageResult, compared: bool, threshold: int) -> str:
             f"{iec(head.size)} | {signed(shown_delta)} | {pct} | {comp} |")
 
 
-def _details(image: ImageResult, compared: bool, threshold: int) -> list[str]:
+def _code(text: str) -> str:
+    return f"`{text}`" if _CODE_SAFE.match(text) else _esc(text)
+
+
+def source_text(side: str, source: Source | None) -> str | None:
+    """``head: already built (`ghcr.io/org/app:pr-42`)``, ``base: built here at `<sha12>```."""
+    if source is None:
+        return None
+    if source.kind == "prebuilt":
+        built = f"{side}: already built ({_code(source.reference or '?')}"
+        if source.revision:
+            built += f", labelled revision {_code(source.revision[:12])}"
+        return built + ")"
+    return f"{side}: built here" + (f" at `{source.commit[:12]}`" if source.commit else "")
+
+
+def engine_text(report: SizeReport) -> str | None:
+    if not report.engine:
+        return None
+    store = f", {_esc(report.store)} image store" if report.store else ""
+    return f"measured by engine {_esc(report.engine)}{store}"
+
+
+def _provenance(image: ImageResult, report: SizeReport) -> str:
+    """One line per image: where each side came from and what measured it ("" if unknown)."""
+    parts = [p for p in (source_text("head", image.head_source),
+                         source_text("base", image.base_source)) if p]
+    if parts:
+        engine = engine_text(report)
+        parts += [engine] if engine else []
+    return "; ".join(parts) + "." if parts else ""
+
+
+def _details(image: ImageResult, compared: bool, threshold: int,
+             provenance: str = "") -> list[str]:
+    said = [provenance, ""] if provenance else []
     if image.failure is not None:
         log = "\n".join(_pre(line) for line in image.failure.log_tail.splitlines())
         return ["<details>", f"<summary>{_esc(image.name)}: end of the {image.failure.side} "
-                "build log</summary>", "", f"<pre>{log}</pre>", "", "</details>", ""]
+                "build log</summary>", "", *said, f"<pre>{log}</pre>", "", "</details>", ""]
     alignment = image.alignment
     if alignment is None or image.head is None:
         return []
@@ -142,6 +179,7 @@ def _details(image: ImageResult, compared: bool, threshold: int) -> list[str]:
     where += [f"target {_esc(image.target)}"] if image.target else []
     if where:
         out += [", ".join(where), ""]
+    out += said
     rows = list(alignment.rows)
     base_img = alignment.base_image
     if compared and image.base is not None:
@@ -197,6 +235,8 @@ def to_json(report: SizeReport) -> dict[str, Any]:
     return {
         "skipped": report.skipped,
         "builder": report.builder,
+        "engine": report.engine,
+        "store": report.store,
         "base_sha": report.base_sha,
         "head_sha": report.head_sha,
         "compared": report.compared,
@@ -205,8 +245,15 @@ def to_json(report: SizeReport) -> dict[str, Any]:
         "failed": report.failed,
         "builds": report.builds,
         "notes": list(report.notes),
-        "images": [_image_json(i) for i in report.images],
+        "images": [_image_json(i, report) for i in report.images],
     }
+
+
+def _source_json(source: Source | None) -> dict[str, Any] | None:
+    if source is None:
+        return None
+    return {"kind": source.kind, "commit": source.commit, "reference": source.reference,
+            "revision_label": source.revision}
 
 
 def _side_json(side: Side | None) -> dict[str, Any] | None:
@@ -217,7 +264,7 @@ def _side_json(side: Side | None) -> dict[str, Any] | None:
             "waste_bytes": side.waste, "build_seconds": round(side.seconds, 2)}
 
 
-def _image_json(image: ImageResult) -> dict[str, Any]:
+def _image_json(image: ImageResult, report: SizeReport) -> dict[str, Any]:
     alignment = image.alignment
     return {
         "name": image.name,
@@ -226,6 +273,10 @@ def _image_json(image: ImageResult) -> dict[str, Any]:
         "target": image.target,
         "status": image.status,
         "note": image.note,
+        "head_source": _source_json(image.head_source),
+        "base_source": _source_json(image.base_source),
+        "measured_by": ({"engine": report.engine, "store": report.store}
+                        if report.engine and (image.head_source or image.base_source) else None),
         "base": _side_json(image.base),
         "head": _side_json(image.head),
         "delta_bytes": image.delta,

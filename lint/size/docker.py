@@ -193,6 +193,13 @@ class Docker:
         log = _tail(proc.stderr + proc.stdout, secrets)
         return BuildOutcome(proc.returncode == 0, seconds, log)
 
+    def labels(self, reference: str) -> dict[str, str]:
+        """The labels of an image in the engine; ``DockerError`` when the engine lacks it."""
+        out = self._run(["image", "inspect", "--format", "{{json .Config.Labels}}", "--",
+                         reference], timeout=60).stdout
+        data = json.loads(out.decode("utf-8", "replace").strip() or "null")
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
     def save(self, tags: Sequence[str], dest: Path, timeout: float) -> None:
         self._run(["save", "--output", str(dest), *tags], timeout=timeout)
 

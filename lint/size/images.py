@@ -45,6 +45,7 @@ class Image:
     platform: str | None = None
     budgets: Budgets = field(default_factory=Budgets)
     source: str = "dockerfile"  # "images", "compose" or "dockerfile"
+    reference: str | None = None  # the head already built, in the engine under this tag
 
     def ignore_candidates(self) -> tuple[str, ...]:
         """BuildKit's order: ``<Dockerfile>.dockerignore``, then the context's ``.dockerignore``."""
@@ -85,7 +86,7 @@ def select(specs: Sequence[ImageSpec] | None, workspace: Path, dockerfiles: Iter
                              "repository; not measured")
                 continue
             out.append(Image(spec.name, dockerfile, context, spec.target, spec.build_args,
-                             spec.platform, spec.budgets, "images"))
+                             spec.platform, spec.budgets, "images", spec.image))
         return out
     from_compose = compose_images(workspace, notes)
     covered = {i.dockerfile for i in from_compose}

@@ -41,6 +41,17 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where one side's image came from: ``built`` here from the tree at ``commit``, or
+    ``prebuilt`` (already in the engine as ``reference``, built by an earlier step)."""
+
+    kind: str  # "built" or "prebuilt"
+    commit: str | None = None
+    reference: str | None = None
+    revision: str | None = None  # its org.opencontainers.image.revision label, if any
+
+
+@dataclass(frozen=True)
 class ImageResult:
     name: str
     dockerfile: str
@@ -55,6 +66,8 @@ class ImageResult:
     waste: tuple[WasteRow, ...] = ()
     breaches: tuple[Breach, ...] = ()
     note: str = ""
+    head_source: Source | None = None
+    base_source: Source | None = None
 
     @property
     def delta(self) -> int | None:
@@ -71,6 +84,8 @@ class SizeReport:
     findings: list[Finding] = field(default_factory=list)
     skipped: str | None = None
     builder: str | None = None
+    engine: str | None = None  # the engine's version, as it answered
+    store: str | None = None  # its image store: "classic (overlay2)", "containerd (overlayfs)"
     base_sha: str | None = None
     head_sha: str | None = None
     compared: bool = False

@@ -6,6 +6,7 @@ Inputs arrive as ``INPUT_MAX_IMAGE_SIZE`` (mapped in ``action.yml``) or GitHub's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -17,6 +18,8 @@ from lint.size.budget import BudgetError, Budgets
 
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
+# A name[:tag][@digest] or an image id: no spaces, no leading dash (never an option).
+_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$")
 
 
 class SizeSettingsError(ValueError):
@@ -34,11 +37,12 @@ class ImageSpec:
     build_args: Mapping[str, str] = field(default_factory=dict, repr=False)
     platform: str | None = None
     budgets: Budgets = field(default_factory=Budgets)
+    image: str | None = None  # a reference already in the engine: the head, not built here
 
     def __repr__(self) -> str:  # build-arg values never reach a repr
         return (f"ImageSpec(name={self.name!r}, dockerfile={self.dockerfile!r}, "
                 f"context={self.context!r}, target={self.target!r}, "
-                f"build_args={sorted(self.build_args)!r})")
+                f"build_args={sorted(self.build_args)!r}, image={self.image!r})")
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class SizeSettings:
     build_timeout: float = 900.0
     max_parallel_builds: int = 2
     docker_command: str = "docker"
+    head_image: str | None = None  # input head-image: the single image's head, already built
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> SizeSettings:
@@ -71,6 +76,9 @@ class SizeSettings:
         command = read_input(env, "docker-command", "docker")
         if command == "docker" and env.get("DOCKER", "").strip():
             command = env["DOCKER"].strip()
+        head_image = read_input(env, "head-image", "").strip() or None
+        if head_image is not None and not _REFERENCE.match(head_image):
+            raise SizeSettingsError(f"input head-image: {head_image!r} is not an image reference")
         return cls(
             enabled=size in _TRUE,
             images=parse_images(read_input(env, "images", "")),
@@ -79,6 +87,7 @@ class SizeSettings:
             build_timeout=timeout,
             max_parallel_builds=int(parallel_text),
             docker_command=command,
+            head_image=head_image,
         )
 
 
@@ -103,7 +112,7 @@ def parse_images(text: str) -> tuple[ImageSpec, ...] | None:
         if not isinstance(item, dict):
             raise SizeSettingsError(f"{where}: expected a mapping with at least dockerfile")
         unknown = set(item) - {"name", "dockerfile", "context", "target", "build-args",
-                               "platform", "max-image-size", "max-size-increase"}
+                               "platform", "max-image-size", "max-size-increase", "image"}
         if unknown:
             raise SizeSettingsError(f"{where}: unknown keys {', '.join(sorted(map(str, unknown)))}")
         dockerfile = item.get("dockerfile")
@@ -126,6 +135,10 @@ def parse_images(text: str) -> tuple[ImageSpec, ...] | None:
                                           str(item.get("max-size-increase") or ""), where)
         except BudgetError as exc:
             raise SizeSettingsError(str(exc)) from None
+        reference = item.get("image")
+        if reference is not None and (not isinstance(reference, str)
+                                      or not _REFERENCE.match(reference.strip())):
+            raise SizeSettingsError(f"{where}: image must be an image reference")
         out.append(ImageSpec(
             name=name,
             dockerfile=dockerfile.lstrip("./") if dockerfile.startswith("./") else dockerfile,
@@ -134,5 +147,6 @@ def parse_images(text: str) -> tuple[ImageSpec, ...] | None:
             build_args={str(k): "" if v is None else str(v) for k, v in args.items()},
             platform=str(item["platform"]) if item.get("platform") else None,
             budgets=budgets,
+            image=reference.strip() if reference else None,
         ))
     return tuple(out)

@@ -29,13 +29,14 @@ from lint.size.docker import BuildOutcome, BuildRequest, Docker, DockerError
 from lint.size.images import Image, affected, content_hash, ignore_at, select
 from lint.size.measure import Archive, MeasureError
 from lint.size.measure import Image as Measured
-from lint.size.report import Failure, ImageResult, Side, SizeReport, WasteRow
+from lint.size.report import Failure, ImageResult, Side, SizeReport, Source, WasteRow
 from lint.size.settings import SizeSettings
 
 DELTA_EVENTS = ("pull_request", "push", "merge_group")
 SIZE_ONLY_EVENTS = ("workflow_dispatch", "schedule")
 REFUSED_EVENTS = ("pull_request_target", "workflow_run")
 BUDGET = "DC501"  # the code of an exceeded image size budget
+REVISION_LABEL = "org.opencontainers.image.revision"
 
 
 @dataclass
@@ -49,6 +50,8 @@ class _Job:
     base_build: BuildOutcome | None = None
     status: str = "compared"
     note: str = ""
+    prebuilt: bool = False  # head_tag names an image already in the engine: never built here
+    revision: str | None = None  # its org.opencontainers.image.revision label
 
 
 def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
@@ -78,6 +81,7 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
         report.skipped = f"no Docker engine answered ({exc}); linting still reports"
         return report
     report.builder = engine.describe(settings.docker_command)
+    report.engine, report.store = engine.server, engine.store
     git = Git(workspace)
     if compare and base_sha is not None and not git.ensure_commit(base_sha, fetch=True):
         report.notes.append(f"the base commit {base_sha[:12]} could not be fetched: sizes "
@@ -91,6 +95,7 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
             if any(j.status == "compared" for j in jobs) and base_sha is not None:
                 git.run("worktree", "add", "--detach", "--force", str(worktree), base_sha)
                 _parse_bases(jobs, worktree)
+            _check_prebuilt(docker, jobs)
             _build_all(docker, settings, jobs, workspace, worktree, report)
             _measure_all(docker, settings, jobs, Path(tmp), report)
         except GitError as exc:
@@ -98,7 +103,9 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
         finally:
             if worktree.exists():
                 git.run("worktree", "remove", "--force", str(worktree), check=False)
-            docker.remove([t for j in jobs for t in (j.head_tag, j.base_tag) if t])
+            # Only the tags made here: a prebuilt head belongs to the workflow.
+            docker.remove([t for j in jobs for t in ("" if j.prebuilt else j.head_tag,
+                                                      j.base_tag) if t])
     report.seconds = time.monotonic() - started
     return report
 
@@ -108,7 +115,15 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
           report: SizeReport) -> list[_Job]:
     jobs: list[_Job] = []
     run_id = secrets.token_hex(4)
-    for index, image in enumerate(select(settings.images, workspace, dockerfiles, report.notes)):
+    selected = select(settings.images, workspace, dockerfiles, report.notes)
+    if settings.head_image:
+        if len(selected) == 1 and selected[0].reference is None:
+            selected = [_replace_image(selected[0], reference=settings.head_image)]
+        elif len(selected) != 1:
+            report.notes.append(f"input head-image names one image but {len(selected)} are "
+                                "measured; it is not used (give each entry of images its own "
+                                "image: instead)")
+    for index, image in enumerate(selected):
         image = _with_budgets(image, settings)
         head_df = dockerfiles.get(image.dockerfile) or _parse_disk(workspace, image.dockerfile)
         if head_df is None:
@@ -120,6 +135,8 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
             report.images.append(_quiet(image, "no change to its Dockerfile or context"))
             continue
         job = _Job(image, head_df, head_tag=f"dockerfile-review-size:{run_id}-{index}-head")
+        if image.reference:
+            job.head_tag, job.prebuilt = image.reference, True
         if base_sha is not None:
             head_hash = content_hash(git, head_sha, image) if git.has_commit(head_sha) else None
             base_hash = content_hash(git, base_sha, image)
@@ -137,9 +154,39 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
 
 
 def _with_budgets(image: Image, settings: SizeSettings) -> Image:
+    return _replace_image(image, budgets=settings.budgets.merged(image.budgets))
+
+
+def _replace_image(image: Image, **changes: object) -> Image:
     from dataclasses import replace
 
-    return replace(image, budgets=settings.budgets.merged(image.budgets))
+    return replace(image, **changes)  # type: ignore[arg-type]
+
+
+def _check_prebuilt(docker: Docker, jobs: list[_Job]) -> None:
+    """A prebuilt head the engine has counts as built (no seconds); one it lacks is an error
+    of that image alone, and its base is not built either."""
+    for job in jobs:
+        if not job.prebuilt:
+            continue
+        try:
+            labels = docker.labels(job.head_tag)
+        except DockerError:
+            job.status, job.base_tag = "error", ""
+            job.note = (f"head image {job.head_tag} is not in the engine (build it with "
+                        "load: true, or correct the reference)")
+            continue
+        job.revision = labels.get(REVISION_LABEL) or None
+        job.head_build = BuildOutcome(True, 0.0, "")
+
+
+def stale(revision: str | None, head_sha: str) -> bool:
+    """Does the image's revision label name another commit than the head? (A label of at
+    least 7 hex digits that is a prefix of the head commit, or the other way round, matches.)"""
+    if not revision:
+        return False
+    a, b = revision.strip().lower(), head_sha.strip().lower()
+    return not (len(a) >= 7 and len(b) >= 7 and (a.startswith(b) or b.startswith(a)))
 
 
 def _quiet(image: Image, why: str) -> ImageResult:
@@ -171,9 +218,11 @@ def _build_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], workspa
 
     def build(job: _Job) -> None:
         image = job.image
+        if job.status == "error":
+            return
         for side, root in (("head", workspace), ("base", worktree)):
             tag = job.head_tag if side == "head" else job.base_tag
-            if not tag:
+            if not tag or (side == "head" and job.prebuilt):
                 continue
             request = BuildRequest(root / image.context if image.context else root,
                                    root / image.dockerfile, tag, image.target, image.platform,
@@ -213,7 +262,13 @@ def _measure_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], tmp: 
 def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
             report: SizeReport) -> ImageResult:
     image = job.image
-    result = ImageResult(image.name, image.dockerfile, image.context, image.target, job.status)
+    head_source = (Source("prebuilt", reference=job.head_tag, revision=job.revision)
+                   if job.prebuilt else Source("built", commit=report.head_sha))
+    base_source = Source("built", commit=report.base_sha) if job.base_tag else None
+    result = ImageResult(image.name, image.dockerfile, image.context, image.target, job.status,
+                         head_source=head_source, base_source=base_source)
+    if job.status == "error":
+        return _replace(result, note=job.note, base_source=None)
     for side, outcome in (("head", job.head_build), ("base", job.base_build)):
         if outcome is not None and not outcome.ok:
             return _replace(result, status="failed",
@@ -249,9 +304,17 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
         compressed_delta = (head_side.compressed or 0) - (base_side.compressed or 0)
     findings_by_line = _size_findings(job.head_df, image.target)
     rows = _waste_rows(head_waste, head_img, job.head_df, image.target, findings_by_line)
-    breaches, findings = budget_findings(image, job.head_df, head_img.size,
-                                         base_img.size if base_img is not None else None)
-    report.findings += findings
+    if job.prebuilt and stale(job.revision, report.head_sha or ""):
+        # Measured all the same, but a budget never fails on an image of another commit.
+        breaches: tuple[budget.Breach, ...] = ()
+        report.notes.append(
+            f"image {image.name}: the head image {job.head_tag} was built from "
+            f"{(job.revision or '')[:12]} ({REVISION_LABEL}), not the head commit "
+            f"{(report.head_sha or '')[:12]}; its sizes are shown, its budgets not checked")
+    else:
+        breaches, findings = budget_findings(image, job.head_df, head_img.size,
+                                             base_img.size if base_img is not None else None)
+        report.findings += findings
     return _replace(result, base=base_side, head=head_side, alignment=alignment,
                     compressed_delta=compressed_delta, waste=rows, breaches=breaches)
 

@@ -10,7 +10,7 @@ import pytest
 
 from lint.git import Git
 from lint.size.images import Image, affected, content_hash, ignore_at, select
-from lint.size.settings import ImageSpec, SizeSettingsError, parse_images
+from lint.size.settings import ImageSpec, SizeSettings, SizeSettingsError, parse_images
 
 
 def test_images_input_every_field() -> None:
@@ -33,6 +33,23 @@ def test_images_input_every_field() -> None:
     assert parse_images("") is None and parse_images("  \n") is None
 
 
+def test_image_names_the_head_already_built(tmp_path: Path) -> None:
+    (api, worker) = parse_images("- name: api\n  dockerfile: api/Dockerfile\n"
+                                 "  image: ghcr.io/org/api:pr-42\n"
+                                 "- dockerfile: worker/Dockerfile\n") or ()
+    assert (api.image, worker.image) == ("ghcr.io/org/api:pr-42", None)
+    write(tmp_path, {"api/Dockerfile": "FROM scratch\n", "worker/Dockerfile": "FROM scratch\n"})
+    chosen = select((api, worker), tmp_path, [], [])
+    assert [i.reference for i in chosen] == ["ghcr.io/org/api:pr-42", None]
+
+
+def test_head_image_input() -> None:
+    assert SizeSettings.from_env({"INPUT_HEAD_IMAGE": " app:pr-7 "}).head_image == "app:pr-7"
+    assert SizeSettings.from_env({}).head_image is None
+    with pytest.raises(SizeSettingsError, match="input head-image: '-q' is not an image "):
+        SizeSettings.from_env({"INPUT_HEAD-IMAGE": "-q"})
+
+
 def test_build_arg_values_stay_out_of_the_repr() -> None:
     (spec,) = parse_images("- dockerfile: Dockerfile\n  build-args: {TOKEN: hunter2-value}\n") or ()
     assert "hunter2-value" not in repr(spec) and "TOKEN" in repr(spec)
@@ -53,6 +70,10 @@ def test_build_arg_values_stay_out_of_the_repr() -> None:
      "input images[1]: the name 'a/Dockerfile' is used twice"),
     ("- dockerfile: Dockerfile\n  build-args: TOKEN\n",
      "input images[0]: build-args must be a mapping"),
+    ("- dockerfile: Dockerfile\n  image: --output=/x\n",
+     "input images[0]: image must be an image reference"),
+    ("- dockerfile: Dockerfile\n  image: [a]\n",
+     "input images[0]: image must be an image reference"),
 ])
 def test_bad_images_input_says_where(text: str, message: str) -> None:
     with pytest.raises(SizeSettingsError) as err:

@@ -14,7 +14,7 @@ import pytest
 from lint.sinks import size as size_sink
 from lint.size.align import Alignment, Row
 from lint.size.budget import Breach
-from lint.size.report import Failure, ImageResult, Side, SizeReport, WasteRow
+from lint.size.report import Failure, ImageResult, Side, SizeReport, Source, WasteRow
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "size"
 BASE_SHA = "fedcba9876543210fedcba9876543210fedcba98"
@@ -59,6 +59,8 @@ def api_image() -> ImageResult:
         waste=(WasteRow(1_250_000, 412, "app/static/bundle.js", "overwritten",
                         "line 6 (COPY . /app)", "line 8 (RUN chown -R app /app)", ("DC202",)),),
         breaches=(Breach("max-size-increase", "10MiB", 10 * MiB, own_head - own_base),),
+        head_source=Source("prebuilt", reference="ghcr.io/org/api:pr-42"),
+        base_source=Source("built", commit=BASE_SHA),
     )
 
 
@@ -70,7 +72,9 @@ def compared_report() -> SizeReport:
         ImageResult("worker", "worker/Dockerfile", "worker", None, "compared",
                     base=Side(2_100_000, 2_000_000, 100_000, 900_000),
                     head=Side(1_600_000, 1_500_000, 100_000, 700_000),
-                    alignment=worker_align, compressed_delta=-200_000),
+                    alignment=worker_align, compressed_delta=-200_000,
+                    head_source=Source("built", commit=HEAD_SHA),
+                    base_source=Source("built", commit=BASE_SHA)),
         ImageResult("almost", "almost/Dockerfile", "almost", None, "compared",
                     base=Side(5_000_000, 4_000_000, 1_000_000),
                     head=Side(5_001_023, 4_000_000, 1_001_023),
@@ -89,7 +93,8 @@ def compared_report() -> SizeReport:
                         row(2, None, "COPY app /app", None, MiB),))),
     ]
     return SizeReport(images=images, builder=BUILDER, base_sha=BASE_SHA, head_sha=HEAD_SHA,
-                      compared=True, notes=["image legacy: its dockerfile or context is outside "
+                      compared=True, engine="20.10.24", store="classic (overlay2)",
+                      notes=["image legacy: its dockerfile or context is outside "
                                             "the repository; not measured"], builds=9)
 
 
@@ -188,5 +193,27 @@ def test_a_dockerfile_named_like_its_image_is_not_printed_twice() -> None:
     image = report.images[0]
     report.images[0] = replace(image, name=image.dockerfile, target=None)
     md = size_sink.markdown(report)
-    # The summary names it; the layer table follows without naming it again.
-    assert f"<summary>{image.dockerfile}: layers (+13.2 MiB)</summary>\n\n| Line |" in md
+    # The summary names it; the sources and the layer table follow without naming it again.
+    assert (f"<summary>{image.dockerfile}: layers (+13.2 MiB)</summary>\n\n"
+            "head: already built (`ghcr.io/org/api:pr-42`); base: built here at `fedcba987654`; "
+            "measured by engine 20.10.24, classic (overlay2) image store.\n\n| Line |") in md
+
+
+def test_sources_and_engine_in_the_json() -> None:
+    data = size_sink.to_json(compared_report())
+    assert (data["engine"], data["store"]) == ("20.10.24", "classic (overlay2)")
+    api, worker, *_, new_svc = data["images"]
+    assert api["head_source"] == {"kind": "prebuilt", "commit": None,
+                                  "reference": "ghcr.io/org/api:pr-42", "revision_label": None}
+    assert api["base_source"] == {"kind": "built", "commit": BASE_SHA, "reference": None,
+                                  "revision_label": None}
+    assert worker["head_source"]["commit"] == HEAD_SHA
+    assert api["measured_by"] == {"engine": "20.10.24", "store": "classic (overlay2)"}
+    assert new_svc["head_source"] is None and new_svc["measured_by"] is None
+
+
+def test_a_reference_that_could_break_a_code_span_is_escaped() -> None:
+    source = Source("prebuilt", reference="x`y [z](https://e.test)", revision="abc`def")
+    text = size_sink.source_text("head", source) or ""
+    assert "`" not in text.replace("\\`", "")
+    assert "head: already built (" in text

@@ -10,6 +10,7 @@ import pytest
 
 from lint.sinks import size as size_sink
 from lint.size import SizeReport, SizeSettings, run_step
+from lint.size.step import stale
 from tests.size.conftest import DOCKER
 
 
@@ -68,3 +69,13 @@ def test_dead_socket_skips_with_the_reason(event: str, tmp_path: Path,
     assert size_sink.markdown(report).startswith(
         "### Image size\n\nSize analysis was skipped: no Docker engine answered (")
     assert size_sink.to_json(report)["skipped"] == report.skipped
+
+
+@pytest.mark.parametrize(("revision", "head", "expected"), [
+    (None, "b" * 40, False), ("", "b" * 40, False),  # no label: nothing to check
+    ("b" * 40, "b" * 40, False), ("B" * 12, "b" * 40, False),  # the head, in full or short
+    ("a" * 40, "b" * 40, True), ("bbbbbb", "b" * 40, True),  # another commit; too short to tell
+])
+def test_a_revision_label_of_another_commit_is_stale(revision: str | None, head: str,
+                                                     expected: bool) -> None:
+    assert stale(revision, head) is expected
