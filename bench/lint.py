@@ -289,8 +289,10 @@ def _check(theirs: Run, ours: Run, rel: list[str]) -> tuple[int, str | None]:
     corpus = set(rel)
     hl_files = {item["file"] for item in hl}
     our_files = {item["path"] for item in mine}
-    if our_files != corpus:
-        return 0, f"our CLI reported {len(our_files)} of the {len(corpus)} files"
+    # A real file may have no finding at all (the generated ones always have some); which
+    # files hadolint reports is compared below.
+    if not our_files <= corpus:
+        return 0, "our CLI reported files outside the corpus"
     if not hl_files <= corpus:
         return 0, "hadolint reported files outside the corpus"
     ours_hl = {item["path"] for item in mine if item["source"] != "dockerfile-review"}
