@@ -54,8 +54,8 @@ from lint.rules._paths import copy_parts, expanded
 CODE = "DC105"
 NAME = "secret-file-copied"
 SEVERITY = Severity.ERROR
-MESSAGE = ("{what} copies {secret}, which by its name holds a secret, into the image: mount it "
-           "with RUN --mount=type=secret instead")
+MESSAGE = ("{what} copies {secret}, {why}, into the image: give it to the container at run "
+           "time (a mounted secret) or to the build with RUN --mount=type=secret")
 SCOPE = "all"
 TAGS = ("security", "secrets")
 SECURITY_SEVERITY: str | None = "7.0"
@@ -83,15 +83,16 @@ _POINTER = re.compile(r"CREDENTIALS|KEY_?FILE|TOKEN_?FILE|SECRET_?FILE|PRIVATE_?
                       re.IGNORECASE)
 
 
-def _pointed_at(dockerfile: Dockerfile) -> set[str]:
-    """Paths that a credentials-file variable names, anywhere in the file."""
-    out = set()
+def _pointed_at(dockerfile: Dockerfile) -> dict[str, str]:
+    """Path -> the credentials-file variable that names it, anywhere in the file."""
+    out: dict[str, str] = {}
     for ins in dockerfile.instructions:
         if ins.keyword in ("ENV", "ARG"):
             pairs = (zip(ins.args[::2], ins.args[1::2], strict=False) if ins.keyword == "ENV"
                      else (a.partition("=")[::2] for a in ins.args))
-            out |= {posixpath.normpath(value.strip("\"'")) for name, value in pairs
-                    if value and _POINTER.search(name) and value.strip("\"'").startswith("/")}
+            out.update({posixpath.normpath(value.strip("\"'")): name for name, value in pairs
+                        if value and _POINTER.search(name)
+                        and value.strip("\"'").startswith("/")})
     return out
 
 
@@ -103,11 +104,16 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
             names = [posixpath.basename(p) for p in sources if "://" not in p]
             into_certs = "cert" in parts[1].lower()  # /etc/ssl/certs, ca-certificates
             found = next((n for n in names if secret_file(n) and not into_certs), None)
+            why = "which by its name holds a secret"
             if found is None and pointed:
                 # A file of any name that a credentials variable points at.
                 dest = expanded(dockerfile, ins, parts[1])
                 targets = ({posixpath.normpath(posixpath.join(dest, n)) for n in names}
                            if dest.endswith("/") else {posixpath.normpath(dest)})
-                found = next((posixpath.basename(t) for t in sorted(targets & pointed)), None)
+                target = next(iter(sorted(targets & set(pointed))), None)
+                if target is not None:
+                    found = posixpath.basename(target)
+                    why = f"which {pointed[target]} points at as credentials"
             if found:
-                yield Hit(ins.line, ins.end_line, args={"what": ins.keyword, "secret": found})
+                yield Hit(ins.line, ins.end_line,
+                          args={"what": ins.keyword, "secret": found, "why": why})
