@@ -120,15 +120,32 @@ def candidate_files(cwd: Path, env: Mapping[str, str]) -> list[Path]:
     return out
 
 
-def find_file(cwd: Path, env: Mapping[str, str], explicit: Path | None) -> Path | None:
+def find_file(cwd: Path, env: Mapping[str, str], explicit: Path | None,
+              confine: Path | None = None) -> Path | None:
+    """The configuration file hadolint would read. With ``confine`` (the action: the
+    workspace), a file that is not inside it once every symlink is resolved is refused, and
+    only the working directory is searched (never the user's config directory)."""
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"config file not found: {explicit}")
-        return explicit
-    for path in candidate_files(cwd, env):
+        return _confined(explicit, confine)
+    candidates = candidate_files(cwd, env) if confine is None else [
+        cwd / name for name in (".hadolint.yaml", ".hadolint.yml")]
+    for path in candidates:
         if path.is_file():
-            return path
+            return _confined(path, confine)
     return None
+
+
+def _confined(path: Path, confine: Path | None) -> Path:
+    if confine is None:
+        return path
+    try:
+        path.resolve().relative_to(confine.resolve())
+    except (ValueError, OSError):
+        raise ConfigError(f"{path.name}: it leads outside the workspace (a symlink?); not "
+                          "read") from None
+    return path
 
 
 def _codes(value: object, key: str) -> tuple[str, ...]:
@@ -181,13 +198,14 @@ def load(
     env: Mapping[str, str] | None = None,
     overrides: Overrides | None = None,
     known: Callable[[str], bool] | None = None,
+    confine: Path | None = None,
 ) -> Config:
     """Build the effective configuration from the file, ``HADOLINT_*`` and ``overrides``.
     ``known``: which rule codes exist; the file's other codes, and its unknown keys, are listed
     in ``Config.warnings``."""
     env = dict(os.environ) if env is None else env
     overrides = overrides or Overrides()
-    path = find_file(cwd, env, overrides.config_file)
+    path = find_file(cwd, env, overrides.config_file, confine)
     raw = _read(path) if path is not None else {}
     warnings = [_unknown_key(path, key) for key in raw if key not in FILE_KEYS]
 

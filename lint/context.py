@@ -18,10 +18,19 @@ MAX_CONTEXT_FILES = 20_000
 def ignore_file(dockerfile: Path, context_dir: Path) -> Path | None:
     """The ignore file BuildKit would use for this Dockerfile and context, if any."""
     specific = dockerfile.parent / f"{dockerfile.name}.dockerignore"
-    if specific.is_file():
+    if specific.is_file() and _within(specific, dockerfile.parent):
         return specific
     general = context_dir / ".dockerignore"
-    return general if general.is_file() else None
+    return general if general.is_file() and _within(general, context_dir) else None
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """An ignore file that is a symlink leading out of its folder is never followed."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def list_files(context_dir: Path, limit: int = MAX_CONTEXT_FILES) -> frozenset[str] | None:

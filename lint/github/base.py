@@ -21,7 +21,7 @@ from lint.discovery import Found
 from lint.dockerfile import Dockerfile
 from lint.finding import Finding
 from lint.git import Git
-from lint.github.changes import BaseView
+from lint.github.changes import BaseView, inside
 from lint.review import CONFIG_NAMES, Review, affected_dockerfiles, removed_dockerfiles, review
 from lint.run import LintOptions, LintResult, lint_files
 
@@ -69,7 +69,9 @@ def lint_base(
     ``config_file``: the ``config`` input as a repository path (read at the base too).
     Findings and parsed files are keyed by head path; base files absent under ``root`` are
     new files and get no entry."""
-    found = [Found(head, root / base) for head, base in files.items() if (root / base).is_file()]
+    # A path from the REST API (a renamed file's previous name) is confined to ``root``.
+    found = [Found(head, root / base) for head, base in files.items()
+             if inside(root, root / base) and (root / base).is_file()]
     if not found:
         return BaseLint()
     if config_file is not None:
@@ -77,7 +79,7 @@ def lint_base(
     try:
         if config_file is not None and not (root / config_file).is_file():
             overrides = replace(overrides, config_file=None)
-        config: Config = config_mod.load(root, env, overrides)
+        config: Config = config_mod.load(root, env, overrides, confine=root)
     except ConfigError as exc:
         return BaseLint(notes=[f"base configuration unusable ({exc}); findings are not "
                                "compared"])

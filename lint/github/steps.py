@@ -48,7 +48,7 @@ def payload(path: Path | None) -> dict[str, Any]:
 def lint_head(s: Settings, env: Mapping[str, str]) -> Head:
     """Discover and lint the Dockerfiles in the workspace. Raises ``ConfigError``."""
     overrides = s.overrides()
-    cfg = config_mod.load(s.workspace, env, overrides)
+    cfg = config_mod.load(s.workspace, env, overrides, confine=s.workspace)
     found = discover(list(s.dockerfile) or ["."], s.workspace, s.include, s.exclude,
                      recursive=s.recursive)
     options = LintOptions(overrides=overrides, target=s.target, pin_exempt=s.pin_exempt,
