@@ -79,6 +79,18 @@ def shell_steps(
         yield words, cwd
 
 
+def assignments(ins: Instruction) -> Iterator[tuple[str, str]]:
+    """The ``name=value`` pairs an ENV or ARG writes, values as written (an ARG without a
+    default writes none)."""
+    if ins.keyword == "ENV":
+        yield from zip(ins.args[::2], ins.args[1::2], strict=False)
+    elif ins.keyword == "ARG":
+        for arg in ins.args:
+            name, sep, value = arg.partition("=")
+            if sep:
+                yield name, value
+
+
 def copy_parts(ins: Instruction) -> tuple[list[str], str] | None:
     """(sources, destination) of a COPY/ADD, heredoc sources left out; ``None`` if malformed."""
     if ins.keyword not in ("COPY", "ADD") or len(ins.args) < 2:

@@ -48,9 +48,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.dockerfile import Dockerfile, Instruction
+from lint.dockerfile import Dockerfile
 from lint.finding import Severity
 from lint.rules._base import Hit, RuleContext
+from lint.rules._paths import assignments
 
 CODE = "DC102"
 NAME = "secret-in-image"
@@ -77,7 +78,7 @@ _PLACEHOLDER = re.compile(r"EXAMPLE|x{4,}|X{4,}|0{8,}|\*{4,}")
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
     for ins in dockerfile.instructions:
         if ins.keyword in ("ENV", "ARG"):
-            for name, value in _assignments(ins):
+            for name, value in assignments(ins):
                 if (kind := token_kind(value)) and "public" not in name.lower():
                     secret = f"{kind} ({redact(value)})"
                     yield Hit(ins.line, ins.end_line,
@@ -99,13 +100,3 @@ def redact(value: str) -> str:
         if match := re.search(pattern, value):
             return match.group(0)[:4] + "…"
     return value[:4] + "…"
-
-
-def _assignments(ins: Instruction) -> Iterator[tuple[str, str]]:
-    if ins.keyword == "ENV":
-        yield from zip(ins.args[::2], ins.args[1::2], strict=False)
-    else:
-        for arg in ins.args:
-            name, sep, value = arg.partition("=")
-            if sep:
-                yield name, value

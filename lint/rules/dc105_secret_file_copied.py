@@ -49,7 +49,7 @@ from lint import globs
 from lint.dockerfile import Dockerfile
 from lint.finding import Severity
 from lint.rules._base import Hit, RuleContext
-from lint.rules._paths import copy_parts, expanded
+from lint.rules._paths import assignments, copy_parts, expanded
 
 CODE = "DC105"
 NAME = "secret-file-copied"
@@ -87,12 +87,9 @@ def _pointed_at(dockerfile: Dockerfile) -> dict[str, str]:
     """Path -> the credentials-file variable that names it, anywhere in the file."""
     out: dict[str, str] = {}
     for ins in dockerfile.instructions:
-        if ins.keyword in ("ENV", "ARG"):
-            pairs = (zip(ins.args[::2], ins.args[1::2], strict=False) if ins.keyword == "ENV"
-                     else (a.partition("=")[::2] for a in ins.args))
-            out.update({posixpath.normpath(value.strip("\"'")): name for name, value in pairs
-                        if value and _POINTER.search(name)
-                        and value.strip("\"'").startswith("/")})
+        out.update({posixpath.normpath(value.strip("\"'")): name
+                    for name, value in assignments(ins)
+                    if _POINTER.search(name) and value.strip("\"'").startswith("/")})
     return out
 
 
