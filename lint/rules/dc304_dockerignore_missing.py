@@ -81,22 +81,34 @@ def probes(dockerfile: Dockerfile, context: RuleContext) -> dict[str, tuple[str,
     return out
 
 
-def _directory(source: str, files: frozenset[str] | None) -> bool:
+def _folders(files: frozenset[str] | None) -> frozenset[str]:
+    """Every folder of the context listing, once: ``a`` and ``a/b`` for the file ``a/b/c.py``,
+    and ``d`` for the listed folder ``d/`` (a folder the listing does not descend into)."""
+    out: set[str] = set()
+    for f in files or ():
+        parts = f.split("/")  # "d/" splits into "d", ""
+        out.update("/".join(parts[:n]) for n in range(1, len(parts)))
+    return frozenset(out)
+
+
+def _directory(source: str, folders: frozenset[str]) -> bool:
     """Is ``source`` the whole context or a directory of it (a trailing ``/``, or a folder
     the context listing shows)?"""
     clean = source.strip().removeprefix("./")
     if clean.rstrip("/") in ("", ".", "*") or source.endswith("/"):
         return True
-    return files is not None and any(f.startswith(clean.rstrip("/") + "/") for f in files)
+    return clean.rstrip("/") in folders
 
 
 def copies_broadly(dockerfile: Dockerfile, context: RuleContext) -> bool:
     """Does any stage copy (or bind-mount) the whole build context or a directory of it?
     Only then can an ignore file change what reaches the image: BuildKit sends the builder
     only the paths that COPY/ADD name, so named files need no .dockerignore."""
+    folders: frozenset[str] | None = None  # read once, only when a COPY needs it
     for ins in dockerfile.instructions:
         if ins.keyword in ("COPY", "ADD") and ins.flag("from") is None:
-            if any(_directory(src, context.context_files) for src in ins.args[:-1]
+            folders = _folders(context.context_files) if folders is None else folders
+            if any(_directory(src, folders) for src in ins.args[:-1]
                    if not src.startswith("<<") and "://" not in src):
                 return True
         if ins.keyword == "RUN":
