@@ -137,11 +137,12 @@ def lines_where(codes: Collection[str], dockerfile: Dockerfile,
     the codes that fire there; a rule that crashes is left out. For callers that explain
     something by our findings (the size step's waste table)."""
     out: dict[int, list[str]] = {}
+    context = RuleContext(target=target)  # one script memo for the rules asked
     for rule in RULES:
         if rule.CODE not in codes:
             continue
         try:
-            hits = list(rule.check(dockerfile, RuleContext(target=target)))
+            hits = list(rule.check(dockerfile, context))
         except Exception:  # noqa: S112 - an explanation is optional; the crash shows in the lint
             continue
         for hit in hits:
