@@ -115,7 +115,8 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
           report: SizeReport) -> list[_Job]:
     jobs: list[_Job] = []
     run_id = secrets.token_hex(4)
-    selected = select(settings.images, workspace, dockerfiles, report.notes)
+    selected = select(settings.images, workspace, dockerfiles, report.notes,
+                      settings.buildx_command)
     if settings.head_image:
         if len(selected) == 1 and selected[0].reference is None:
             selected = [_replace_image(selected[0], reference=settings.head_image)]
