@@ -18,7 +18,7 @@ from lint.size import SizeSettings, run_step
 from lint.size.bakefile import BakeFileError, parse_hcl, parse_json
 from lint.size.images import Image, affected, native_platform, select
 from lint.size.settings import SizeSettings as Settings
-from tests.size.conftest import _REQUIRED, ROOT, Engine, Repo, base_image_bytes
+from tests.size.conftest import _REQUIRED, DOCKER, ROOT, Engine, Repo, base_image_bytes
 
 MakeRepo = Callable[[dict[str, str | None], dict[str, str | None]], Repo]
 NATIVE = native_platform()
@@ -235,17 +235,21 @@ def test_json_without_buildx_and_buildx_failing(buildx: tuple[str, ...], tmp_pat
 
 
 def test_a_docker_client_without_the_plugin_falls_back(tmp_path: Path) -> None:
-    # A script answering as the docker 28 client without buildx does (measured: exit 125,
-    # "unknown flag: --progress"), so the test does not depend on which clients are installed.
-    fake = tmp_path / "docker"
-    fake.write_text("#!/bin/sh\necho 'unknown flag: --progress' >&2\nexit 125\n")
-    fake.chmod(0o755)
+    # The 20.10 client scripts/setup installs has no buildx plugin (it answers "unknown flag:
+    # --progress", exit 125; so does the preinstalled docker 28 client).
+    if not Path(DOCKER).exists():
+        pytest.skip(f"{DOCKER} is not installed (scripts/setup installs it)")
+    probe = subprocess.run([DOCKER, "buildx", "version"], capture_output=True, check=False,
+                           env={"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path),
+                                "DOCKER_CONFIG": str(tmp_path)})
+    if probe.returncode == 0:
+        pytest.skip(f"{DOCKER} has a buildx plugin here")
     write(tmp_path, {"ws/docker-bake.hcl": 'target "default" { context = "app" }\n'})
     notes: list[str] = []
-    images = select(None, tmp_path / "ws", [], notes, (str(fake), "buildx"))
+    images = select(None, tmp_path / "ws", [], notes, (DOCKER, "buildx"))
     assert rows(images) == [("default", "app/Dockerfile", "app", None, {}, None, "bake")]
-    assert notes == [f"docker-bake.hcl: evaluated without buildx (buildx: {fake} buildx is not "
-                     "available): literal values only"]
+    assert notes == [f"docker-bake.hcl: evaluated without buildx (buildx: {DOCKER} buildx is "
+                     "not available): literal values only"]
 
 
 @pytest.mark.parametrize("with_buildx", [True, False])
