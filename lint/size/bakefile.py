@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -510,8 +510,3 @@ def read(files: Sequence[tuple[str, str]]) -> BakeDefinition:
         out.merge(part)
     return out
 
-
-def iter_reasons(targets: Sequence[BakeTarget]) -> Iterator[str]:
-    for target in targets:
-        if target.unevaluated:
-            yield f"target {target.name}: {', '.join(target.unevaluated)}"

@@ -16,8 +16,7 @@ import pytest
 
 from lint.size import SizeSettings, run_step
 from lint.size.bakefile import BakeFileError, parse_hcl, parse_json
-from lint.size.images import Image, affected, native_platform, select
-from lint.size.settings import SizeSettings as Settings
+from lint.size.images import MAX_BAKE_TARGETS, Image, affected, bake_images, native_platform, select
 from tests.size.conftest import _REQUIRED, DOCKER, ROOT, Engine, Repo, base_image_bytes
 
 MakeRepo = Callable[[dict[str, str | None], dict[str, str | None]], Repo]
@@ -305,8 +304,6 @@ def test_a_huge_matrix_is_stopped_in_time(buildx: tuple[str, ...], tmp_path: Pat
     write(tmp_path, {"docker-bake.hcl": HUGE.replace('target "small"', 'target "_small"')})
     notes: list[str] = []
     started = time.monotonic()
-    from lint.size.images import bake_images
-
     assert bake_images(tmp_path, notes, buildx, timeout=2) == []
     assert time.monotonic() - started < 6
     assert notes == [
@@ -321,8 +318,6 @@ def test_a_huge_matrix_is_stopped_in_time(buildx: tuple[str, ...], tmp_path: Pat
 
 def test_output_is_bounded_and_targets_are_capped(buildx: tuple[str, ...],
                                                    tmp_path: Path) -> None:
-    from lint.size.images import MAX_BAKE_TARGETS, bake_images
-
     write(tmp_path, {"docker-bake.hcl": 'target "default" {\n  name = "s-${a}"\n'
                                         '  matrix = { a = range(100) }\n}\n'})
     notes: list[str] = []
@@ -374,15 +369,15 @@ def test_images_input_wins_and_compose_duplicates_are_dropped(buildx: tuple[str,
                     notes, buildx)
     assert [(i.name, i.source) for i in images] == [
         ("web", "compose"), ("job", "bake"), ("other/Dockerfile", "dockerfile")]
-    settings = Settings.from_env({"INPUT_IMAGES": "- dockerfile: web/Dockerfile\n"})
+    settings = SizeSettings.from_env({"INPUT_IMAGES": "- dockerfile: web/Dockerfile\n"})
     assert [i.source for i in select(settings.images, tmp_path, [], notes, buildx)] == ["images"]
 
 
 def test_buildx_command_setting() -> None:
-    assert Settings.from_env({}).buildx_command == ("docker", "buildx")
-    assert Settings.from_env({"INPUT_DOCKER_COMMAND": "/usr/bin/docker"}).buildx_command == (
+    assert SizeSettings.from_env({}).buildx_command == ("docker", "buildx")
+    assert SizeSettings.from_env({"INPUT_DOCKER_COMMAND": "/usr/bin/docker"}).buildx_command == (
         "/usr/bin/docker", "buildx")
-    assert Settings.from_env({"BUILDX": "/opt/docker-buildx"}).buildx_command == (
+    assert SizeSettings.from_env({"BUILDX": "/opt/docker-buildx"}).buildx_command == (
         "/opt/docker-buildx",)
 
 
