@@ -30,7 +30,7 @@ import os
 import platform as _platform
 import posixpath
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,7 @@ class Image:
     budgets: Budgets = field(default_factory=Budgets)
     source: str = "dockerfile"  # "images", "compose", "bake" or "dockerfile"
     reference: str | None = None  # the head already built, in the engine under this tag
+    defined_in: tuple[str, ...] = ()  # the compose or bake files that define it
 
     def ignore_candidates(self) -> tuple[str, ...]:
         """BuildKit's order: ``<Dockerfile>.dockerignore``, then the context's ``.dockerignore``."""
@@ -202,10 +203,11 @@ def _bake_directory(texts: Sequence[tuple[str, str]], directory: Path, base_dir:
         targets, unresolved = definition.resolve(requested)
         notes += [f"{where}: {text}" for text in unresolved]
     images: list[Image] = []
+    defined_in = tuple(_join(base_dir, name) for name, _ in texts)
     for target in sorted(targets, key=lambda t: t.name):
         image = _bake_image(target, base_dir, workspace, where, notes)
         if image is not None:
-            images.append(image)
+            images.append(replace(image, defined_in=defined_in))
     if len(images) > MAX_BAKE_TARGETS:
         notes.append(f"{where}: {len(images)} targets; only the first {MAX_BAKE_TARGETS} by "
                      "name are measured")
@@ -315,7 +317,8 @@ def _compose_image(service: str, build: Any, base_dir: str, workspace: Path, whe
                   if isinstance(args, dict) else {})
     target = str(build["target"]) if build.get("target") else None
     return Image(service, dockerfile, context, target, build_args,
-                 str(build["platform"]) if build.get("platform") else None, Budgets(), "compose")
+                 str(build["platform"]) if build.get("platform") else None, Budgets(), "compose",
+                 defined_in=(where,))
 
 
 def affected(image: Image, changed: Sequence[str], ignore_text: str | None) -> bool:

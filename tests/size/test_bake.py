@@ -411,7 +411,10 @@ def test_a_pull_request_changing_a_bake_context_measures_it(
     base: dict[str, str | None] = {
         "docker-bake.hcl": BAKE, "app/Dockerfile.bake": dockerfile, "app/data": "x" * 1000,
         "tool/Dockerfile": f"FROM {busybox_base}\n"}
-    repo = make_repo(base, {"app/data": "x" * 5000})
+    # The head also raises SIZE in the bake file: both sides are built with the head's value,
+    # and the report says so.
+    repo = make_repo(base, {"app/data": "x" * 5000,
+                            "docker-bake.hcl": BAKE.replace("150000", "160000")})
     settings = SizeSettings(docker_command=engine.client, buildx_command=buildx)
     report = run_step(settings, workspace=repo.path, event_name="pull_request",
                       base_sha=repo.base, head_sha=repo.head, changed=repo.changed(),
@@ -421,8 +424,12 @@ def test_a_pull_request_changing_a_bake_context_measures_it(
     app = by_name["app"]
     assert (app.status, app.dockerfile, app.context) == ("compared", "app/Dockerfile.bake", "app")
     assert app.base is not None and app.head is not None
-    assert app.base.size == base_image_bytes() + 150_000 + 1000
-    assert app.head.size == base_image_bytes() + 150_000 + 5000
+    assert app.base.size == base_image_bytes() + 160_000 + 1000
+    assert app.head.size == base_image_bytes() + 160_000 + 5000
     assert (by_name["tool"].status, by_name["tool"].note) == (
         "unchanged", "not built: no change to its Dockerfile or context")
-    assert report.builds == 2 and report.notes == []
+    assert report.builds == 2
+    assert report.notes == [
+        f"image {name}: docker-bake.hcl changed; both sides are built with its head version "
+        "(context, Dockerfile, target, args), so a change there alone is not measured"
+        for name in ("app", "tool")]
