@@ -60,8 +60,11 @@ class BakeDefinition:
         for name, fields in other.targets.items():
             mine = self.targets.setdefault(name, {})
             for key, value in fields.items():
-                if key == "args" and isinstance(mine.get("args"), dict) and isinstance(value, dict):
-                    mine["args"] = {**mine["args"], **value}
+                earlier = mine.get("args")
+                if key == "args" and isinstance(value, dict) and isinstance(earlier, dict):
+                    mine["args"] = {**earlier, **value}
+                elif key == "args" and isinstance(earlier, _Unevaluated):
+                    continue  # merged key by key: what could not be evaluated still counts
                 else:
                     mine[key] = value
         self.groups.update(other.groups)

@@ -200,6 +200,24 @@ def test_literal_hcl_without_buildx(tmp_path: Path) -> None:
     ]
 
 
+def test_override_files_merge_as_buildx_merges_them(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "docker-bake.hcl": 'group "default" { targets = ["a", "b"] }\n'
+                           'target "a" {\n  args = { A = "1", B = "2" }\n  context = "x"\n}\n'
+                           'target "b" {\n  args = { A = FROM_A_VARIABLE }\n}\n',
+        "docker-bake.override.hcl": 'target "a" {\n  args = { B = "over" }\n'
+                                    '  dockerfile = "Dockerfile.dev"\n}\n'
+                                    'target "b" {\n  args = { C = "3" }\n}\n'})
+    notes: list[str] = []
+    assert rows(select(None, tmp_path, [], notes, None)) == [
+        ("a", "x/Dockerfile.dev", "x", None, {"A": "1", "B": "over"}, None, "bake")]
+    assert notes == [
+        "docker-bake.hcl, docker-bake.override.hcl: evaluated without buildx (no buildx was "
+        "given): literal values only",
+        "docker-bake.hcl, docker-bake.override.hcl: target b is not measured: without buildx it "
+        "cannot be evaluated (args is a variable reference (FROM_A_VARIABLE))"]
+
+
 def test_docs_heredoc_keeps_its_newline() -> None:
     # A heredoc is a literal with its final newline, as in HCL: buildx would look for the same
     # odd name (and the build would fail, which the size report says), not a guessed one.
