@@ -15,6 +15,7 @@ import yaml
 from lint.inputs import read_input
 from lint.size import budget
 from lint.size.budget import BudgetError, Budgets
+from lint.size.buildx import command_for
 
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
@@ -55,6 +56,7 @@ class SizeSettings:
     max_parallel_builds: int = 2
     docker_command: str = "docker"
     head_image: str | None = None  # input head-image: the single image's head, already built
+    buildx_command: tuple[str, ...] = ("docker", "buildx")  # evaluates bake files
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> SizeSettings:
@@ -88,6 +90,7 @@ class SizeSettings:
             max_parallel_builds=int(parallel_text),
             docker_command=command,
             head_image=head_image,
+            buildx_command=command_for(command, env),
         )
 
 

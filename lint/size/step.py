@@ -115,7 +115,8 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
           report: SizeReport) -> list[_Job]:
     jobs: list[_Job] = []
     run_id = secrets.token_hex(4)
-    selected = select(settings.images, workspace, dockerfiles, report.notes)
+    selected = select(settings.images, workspace, dockerfiles, report.notes,
+                      settings.buildx_command)
     if settings.head_image:
         if len(selected) == 1 and selected[0].reference is None:
             selected = [_replace_image(selected[0], reference=settings.head_image)]
@@ -131,6 +132,12 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
                                 "Dockerfile at head; not measured")
             continue
         _, ignore_text = ignore_at(git, None, image, workspace)
+        edited = [f for f in image.defined_in if changed is not None and f in changed]
+        if edited:
+            report.notes.append(
+                f"image {image.name}: {', '.join(edited)} changed; both sides are built with "
+                "its head version (context, Dockerfile, target, args), so a change there "
+                "alone is not measured")
         if changed is not None and not affected(image, changed, ignore_text):
             report.images.append(_quiet(image, "no change to its Dockerfile or context"))
             continue
