@@ -47,14 +47,17 @@ def run(env: Mapping[str, str]) -> int:
     view, notes = steps.base_view(s, plan)
     size: SizeReport | None = None
     if s.size:
+        out.command("group", "dockerfile-review: image sizes")  # folds the progress lines
         try:  # the size step must never cost the lint report
             size = run_step(SizeSettings.from_env(env), workspace=s.workspace,
                             event_name=plan.event, head_sha=plan.head_sha,
                             base_sha=plan.base_sha if plan.build_allowed else None,
                             changed=steps.changed_paths(view),
-                            dockerfiles=head.result.dockerfiles)
+                            dockerfiles=head.result.dockerfiles, say=out.line)
         except Exception as exc:
             head.errors.append(f"size step failed: {exc}")
+        finally:
+            out.command("endgroup", "")
     review = steps.review(s, head, env, view, notes, size.findings if size else [])
     return report(s, plan, head, review, size, out)
 
