@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("lint.engine", "lint.docs", "lint.fingerprint"),
     ("lint.hadolint", "lint.context", "lint.discovery"),
     ("lint.run", "lint.review", "lint.size.measure", "lint.size.budget", "lint.size.align",
-     "lint.size.waste", "lint.size.report", "lint.size.bakefile"),
+     "lint.size.waste", "lint.size.report", "lint.size.bakefile", "lint.size.progress"),
     ("lint.sinks", "lint.sinks.*"),
     ("lint.outcome",),
     ("lint.git",),

@@ -89,6 +89,12 @@ class Emitter:
             raise outputs.OutputError(f"{relative}: no workspace to write it in")
         outputs.write_file(self.workspace, relative, self.scrub(text))
 
+    def remove(self, relative: str) -> bool:
+        """Remove a report file an earlier run left (``outputs.remove_file``)."""
+        if self.workspace is None:
+            return False
+        return outputs.remove_file(self.workspace, relative)
+
     def summary(self, text: str) -> None:
         outputs.write_summary(self.summary_path, self.scrub(text))
 

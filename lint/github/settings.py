@@ -185,9 +185,29 @@ class Settings:
         return ":".join(parts) or "default"
 
 
+def sarif_location(env: Mapping[str, str]) -> tuple[Path, str]:
+    """Where a run would write its SARIF file (workspace, relative path), read leniently, so
+    that a run refused for a bad input can still clear an earlier run's file: ``output-file``
+    unless ``format`` names another format, which keeps the default name."""
+    workspace = Path(env.get("GITHUB_WORKSPACE") or ".").absolute()
+    fmt = read_input(env, "format", "sarif").lower()
+    default = "dockerfile-review.sarif"
+    return workspace, default if fmt in FORMATS and fmt != "sarif" else read_input(
+        env, "output-file", default)
+
+
 def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
-__all__ = ["COMMENT_MODES", "FILTER_MODES", "FORMATS", "Secret", "Settings", "SettingsError",
-           "read_input", "split_list"]
+__all__ = [
+    "COMMENT_MODES",
+    "FILTER_MODES",
+    "FORMATS",
+    "Secret",
+    "Settings",
+    "SettingsError",
+    "read_input",
+    "sarif_location",
+    "split_list",
+]

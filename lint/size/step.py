@@ -11,20 +11,22 @@ the other images still report; without an engine the step says why it skipped.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from lint.dockerfile import Dockerfile, DockerfileError, parse
 from lint.engine import lines_where, stamped
 from lint.finding import Finding
 from lint.git import Git, GitError
-from lint.size import align, budget, waste
+from lint.size import align, budget, progress, waste
 from lint.size.docker import BuildOutcome, BuildRequest, Docker, DockerError
 from lint.size.images import Image, affected, content_hash, ignore_at, select
 from lint.size.measure import Archive, MeasureError
@@ -37,6 +39,54 @@ SIZE_ONLY_EVENTS = ("workflow_dispatch", "schedule")
 REFUSED_EVENTS = ("pull_request_target", "workflow_run")
 BUDGET = "DC501"  # the code of an exceeded image size budget
 REVISION_LABEL = "org.opencontainers.image.revision"
+#: Labels of the images built here, so that ``docker images`` / ``docker image inspect`` tell
+#: them apart: which side, which image of the settings, which Dockerfile (and the revision).
+SIDE_LABEL = "dockerfile-review.side"
+IMAGE_LABEL = "dockerfile-review.image"
+DOCKERFILE_LABEL = "dockerfile-review.dockerfile"
+
+Say = Callable[[str], None]
+T = TypeVar("T")
+
+
+def build_labels(side: str, image: Image, commit: str | None) -> dict[str, str]:
+    """The labels of one build: side, image name, Dockerfile path and, when known, the commit
+    (``org.opencontainers.image.revision``)."""
+    labels = {SIDE_LABEL: side, IMAGE_LABEL: image.name, DOCKERFILE_LABEL: image.dockerfile}
+    if commit:
+        labels[REVISION_LABEL] = commit
+    return labels
+
+
+def timed(say: Say | None, verb: str, past: str, subject: str, work: Callable[[], T],
+          outcome: Callable[[T], str] = lambda _: "",
+          interval: float = progress.INTERVAL) -> T:
+    """Run ``work`` and say (``lint.size.progress``) when it starts, every ``interval``
+    seconds while it runs, and how it ended (``outcome`` of its result: "" for success)."""
+    if say is None:
+        return work()
+    start = time.monotonic()
+    say(progress.running(verb, subject))
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(interval):
+            say(progress.running(verb, subject, time.monotonic() - start))
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    try:
+        result = work()
+    except BaseException:
+        stop.set()
+        ticker.join()
+        say(progress.done(verb, subject, time.monotonic() - start, "failed"))
+        raise
+    stop.set()
+    ticker.join()
+    ended = outcome(result)
+    say(progress.done(verb if ended else past, subject, time.monotonic() - start, ended))
+    return result
 
 
 @dataclass
@@ -56,8 +106,18 @@ class _Job:
 
 def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
              base_sha: str | None, head_sha: str, changed: list[str] | None,
-             dockerfiles: dict[str, Dockerfile]) -> SizeReport:
+             dockerfiles: dict[str, Dockerfile], say: Say | None = None,
+             interval: float = progress.INTERVAL) -> SizeReport:
+    """Build and measure. ``say``: where progress lines go (one call per line, from several
+    threads one at a time), every ``interval`` seconds while a build or the read runs."""
     started = time.monotonic()
+    if say is not None:
+        lock = threading.Lock()
+        sink = say
+
+        def say(line: str) -> None:
+            with lock:
+                sink(line)
     report = SizeReport(base_sha=base_sha, head_sha=head_sha,
                         minimum_change=settings.minimum_change)
     if not settings.enabled:
@@ -96,8 +156,8 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
                 git.run("worktree", "add", "--detach", "--force", str(worktree), base_sha)
                 _parse_bases(jobs, worktree)
             _check_prebuilt(docker, jobs)
-            _build_all(docker, settings, jobs, workspace, worktree, report)
-            _measure_all(docker, settings, jobs, Path(tmp), report)
+            _build_all(docker, settings, jobs, workspace, worktree, report, say, interval)
+            _measure_all(docker, settings, jobs, Path(tmp), report, say, interval)
         except GitError as exc:
             report.notes.append(f"git: {exc}")
         finally:
@@ -220,7 +280,8 @@ def _parse_bases(jobs: list[_Job], worktree: Path) -> None:
 
 
 def _build_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], workspace: Path,
-               worktree: Path, report: SizeReport) -> None:
+               worktree: Path, report: SizeReport, say: Say | None = None,
+               interval: float = progress.INTERVAL) -> None:
     lock = threading.Lock()
 
     def build(job: _Job) -> None:
@@ -231,10 +292,15 @@ def _build_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], workspa
             tag = job.head_tag if side == "head" else job.base_tag
             if not tag or (side == "head" and job.prebuilt):
                 continue
+            commit = report.head_sha if side == "head" else report.base_sha
             request = BuildRequest(root / image.context if image.context else root,
                                    root / image.dockerfile, tag, image.target, image.platform,
-                                   image.build_args)
-            outcome = docker.build(request, settings.build_timeout)
+                                   image.build_args, build_labels(side, image, commit))
+            outcome = timed(
+                say, "building", "built", progress.build_subject(side, image.name,
+                                                                 image.dockerfile),
+                functools.partial(docker.build, request, settings.build_timeout),
+                lambda o: "" if o.ok else "timed out" if o.timed_out else "failed", interval)
             with lock:
                 report.builds += 1
             if side == "head":
@@ -247,14 +313,17 @@ def _build_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], workspa
 
 
 def _measure_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], tmp: Path,
-                 report: SizeReport) -> None:
+                 report: SizeReport, say: Say | None = None,
+                 interval: float = progress.INTERVAL) -> None:
     tags = [t for j in jobs for t, b in ((j.head_tag, j.head_build), (j.base_tag, j.base_build))
             if t and b is not None and b.ok]
     archive: Archive | None = None
     if tags:
         path = tmp / "images.tar"
         try:
-            docker.save(tags, path, settings.build_timeout)
+            count = f"{len(tags)} image{'s' if len(tags) != 1 else ''}"
+            timed(say, "reading", "read", f"{count} from the engine (docker save)",
+                  lambda: docker.save(tags, path, settings.build_timeout), interval=interval)
             archive = Archive(path)
         except (DockerError, MeasureError) as exc:
             report.notes.append(f"could not read the built images: {exc}")
