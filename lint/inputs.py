@@ -2,7 +2,8 @@
 
 GitHub upper-cases the input name and keeps its hyphens (``INPUT_FAILURE-THRESHOLD``), which no
 shell can read; ``action.yml`` may map them to underscores too. Both the pull-request settings
-(``lint.github.settings``) and the size step's (``lint.size.settings``) read inputs here, and hold secret ones in ``Secret``.
+(``lint.github.settings``) and the size step's (``lint.size.settings``) read inputs here,
+and hold secret ones in ``Secret``.
 """
 
 from __future__ import annotations

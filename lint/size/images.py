@@ -46,6 +46,7 @@ class Image:
     budgets: Budgets = field(default_factory=Budgets)
     source: str = "dockerfile"  # "images", "compose" or "dockerfile"
     reference: str | None = None  # the head already built, in the engine under this tag
+    base_reference: str | None = None  # the base published in a registry: read, not built
 
     def ignore_candidates(self) -> tuple[str, ...]:
         """BuildKit's order: ``<Dockerfile>.dockerignore``, then the context's ``.dockerignore``."""
@@ -86,7 +87,8 @@ def select(specs: Sequence[ImageSpec] | None, workspace: Path, dockerfiles: Iter
                              "repository; not measured")
                 continue
             out.append(Image(spec.name, dockerfile, context, spec.target, spec.build_args,
-                             spec.platform, spec.budgets, "images", spec.image))
+                             spec.platform, spec.budgets, "images", spec.image,
+                             spec.base_image))
         return out
     from_compose = compose_images(workspace, notes)
     covered = {i.dockerfile for i in from_compose}
