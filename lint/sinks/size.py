@@ -280,7 +280,8 @@ def _source_json(source: Source | None) -> dict[str, Any] | None:
     if source.kind == "registry":
         out.update({"revision_label": source.revision if source.revision_from == "label"
                     else None, "revision": source.revision, "revision_from": source.revision_from
-                    or None, "digest": source.digest, "platform": source.platform})
+                    or None, "digest": source.digest, "platform": source.platform,
+                    "downloaded_bytes": source.downloaded})
     return out
 
 

@@ -54,6 +54,7 @@ class Source:
     digest: str | None = None  # registry: the manifest (or index) the reference resolved to
     platform: str | None = None  # registry: the platform compared
     revision_from: str = "label"  # registry: "label", "tag" (a commit-named tag) or ""
+    downloaded: int | None = None  # registry: compressed layer bytes read (the head lacked them)
 
 
 @dataclass(frozen=True)

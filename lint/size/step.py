@@ -324,7 +324,8 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
         base_img = remote.image
         result = _replace(result, base_source=Source(
             "registry", reference=job.base_ref, revision=remote.revision, digest=remote.digest,
-            platform=remote.platform or None, revision_from=remote.revision_from),
+            platform=remote.platform or None, revision_from=remote.revision_from,
+            downloaded=remote.downloaded_bytes),
             base_platforms=tuple((o.platform, o.compressed) for o in remote.others))
     head_attr = align.attribute(job.head_df, image.target, head_img)
     base_attr = (align.attribute(job.base_df, image.target, base_img)
