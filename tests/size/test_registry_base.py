@@ -172,3 +172,69 @@ def test_credentials_from_a_docker_config_in_the_workspace(registry: Registry,
         with pytest.raises(RegistryError) as caught:
             read_docker_config(Path(folder), workspace)
         assert str(caught.value).endswith("docker-config must be a folder inside the workspace")
+
+
+def test_no_credentials_follow_a_redirect_to_another_host() -> None:
+    """Registries hand blobs out through redirects to storage (S3, a CDN). The loopback
+    registry stores on disk and never redirects, so this one is a small server of the test's
+    own: it asks for Basic credentials and redirects the config blob to another port, which
+    records what it is sent."""
+    import http.server
+    import threading
+
+    config = json.dumps({"os": "linux", "architecture": "amd64",
+                         "rootfs": {"type": "layers", "diff_ids": []}, "history": []}).encode()
+    config_digest = "sha256:" + hashlib.sha256(config).hexdigest()
+    manifest = json.dumps({"schemaVersion": 2,
+                           "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                           "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                                      "digest": config_digest, "size": len(config)},
+                           "layers": []}).encode()
+    seen: list[tuple[str, str]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            port = self.server.server_address[1]
+            auth = self.headers.get("Authorization", "")
+            seen.append((f"{port}{self.path}", auth))
+            if port == storage.server_address[1]:
+                body = config
+            elif not auth:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="test"')
+                self.end_headers()
+                return
+            elif "/blobs/" in self.path:
+                self.send_response(307)
+                self.send_header("Location",
+                                 f"http://127.0.0.1:{storage.server_address[1]}/stored")
+                self.end_headers()
+                return
+            else:
+                body = manifest
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    front = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    storage = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    for server in (front, storage):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host = f"127.0.0.1:{front.server_address[1]}"
+        found = Client(ALICE).fetch(f"{host}/org/app:main", {}, "linux/amd64")
+    finally:
+        for server in (front, storage):
+            server.shutdown()
+            server.server_close()
+    assert found.image.layers == () and found.platform == "linux/amd64"
+    basic = "Basic " + base64.b64encode(b"alice:alice-password").decode()
+    front_port, storage_port = front.server_address[1], storage.server_address[1]
+    assert seen == [(f"{front_port}/v2/org/app/manifests/main", ""),
+                    (f"{front_port}/v2/org/app/manifests/main", basic),
+                    (f"{front_port}/v2/org/app/blobs/{config_digest}", basic),
+                    (f"{storage_port}/stored", "")]
