@@ -197,7 +197,7 @@ def test_no_credentials_follow_a_redirect_to_another_host() -> None:
             pass
 
         def do_GET(self) -> None:
-            port = self.server.server_address[1]
+            port = self.server.server_address[1]  # type: ignore[index]
             auth = self.headers.get("Authorization", "")
             seen.append((f"{port}{self.path}", auth))
             if port == storage.server_address[1]:
