@@ -31,7 +31,9 @@ def plain(text: str) -> str:
     return DEFUSED + text if text.lstrip().startswith("::") else text
 
 #: Where the token can come from: the ``github-token`` input (both spellings) and the variable.
-TOKEN_VARIABLES = ("INPUT_GITHUB-TOKEN", "INPUT_GITHUB_TOKEN", "GITHUB_TOKEN")
+# The job token, and the password for registries the size step reads base images from.
+TOKEN_VARIABLES = ("INPUT_GITHUB-TOKEN", "INPUT_GITHUB_TOKEN", "GITHUB_TOKEN",
+                   "INPUT_REGISTRY-PASSWORD", "INPUT_REGISTRY_PASSWORD")
 
 
 def tokens(env: Mapping[str, str]) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lint.config import LEVELS, THRESHOLDS, Overrides
-from lint.inputs import read_input, split_list
+from lint.inputs import Secret, read_input, split_list
 
 FORMATS = ("sarif", "json", "tty")
 FILTER_MODES = ("added", "diff_context", "file", "nofilter")
@@ -24,32 +24,6 @@ _FALSE = ("false", "no", "off", "0")
 
 class SettingsError(Exception):
     """An input or environment variable that cannot be used."""
-
-
-class Secret:
-    """A string that never shows itself: repr and str are ``***``."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:

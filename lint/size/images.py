@@ -65,6 +65,7 @@ class Image:
     source: str = "dockerfile"  # "images", "compose", "bake" or "dockerfile"
     reference: str | None = None  # the head already built, in the engine under this tag
     defined_in: tuple[str, ...] = ()  # the compose or bake files that define it
+    base_reference: str | None = None  # the base published in a registry: read, not built
 
     def ignore_candidates(self) -> tuple[str, ...]:
         """BuildKit's order: ``<Dockerfile>.dockerignore``, then the context's ``.dockerignore``."""
@@ -106,7 +107,8 @@ def select(specs: Sequence[ImageSpec] | None, workspace: Path, dockerfiles: Iter
                              "repository; not measured")
                 continue
             out.append(Image(spec.name, dockerfile, context, spec.target, spec.build_args,
-                             spec.platform, spec.budgets, "images", spec.image))
+                             spec.platform, spec.budgets, "images", spec.image,
+                             base_reference=spec.base_image))
         return out
     from_compose = compose_images(workspace, notes)
     known = {_build_key(i) for i in from_compose}

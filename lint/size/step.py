@@ -7,11 +7,17 @@ step refuses. Head is the checked-out tree; base a ``git worktree`` at the base 
 one commit deep when the checkout is shallow). Head builds first, so the base build reuses the
 builder cache up to the first instruction that differs. A failed build is reported as such and
 the other images still report; without an engine the step says why it skipped.
+
+A base named as a published image (``base-image``) is not built: it is read from its registry
+(``lint.size.registry``), only its layers the head lacks are downloaded, and its revision is
+compared with the base commit. A base of another commit is shown with a note, and the budget
+that compares with it (``max-size-increase``) is not checked.
 """
 
 from __future__ import annotations
 
 import functools
+import platform
 import secrets
 import tempfile
 import threading
@@ -31,6 +37,8 @@ from lint.size.docker import BuildOutcome, BuildRequest, Docker, DockerError
 from lint.size.images import Image, affected, content_hash, ignore_at, select
 from lint.size.measure import Archive, MeasureError
 from lint.size.measure import Image as Measured
+from lint.size.published import Published
+from lint.size.registry import Client, Credentials, RegistryError, read_docker_config
 from lint.size.report import Failure, ImageResult, Side, SizeReport, Source, WasteRow
 from lint.size.settings import SizeSettings
 
@@ -102,6 +110,7 @@ class _Job:
     note: str = ""
     prebuilt: bool = False  # head_tag names an image already in the engine: never built here
     revision: str | None = None  # its org.opencontainers.image.revision label
+    base_ref: str = ""  # the base is this published image, read from its registry
 
 
 def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
@@ -149,6 +158,7 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
         compare, base_sha, changed = False, None, None
     report.compared = compare
     jobs = _plan(settings, workspace, git, base_sha, head_sha, changed, dockerfiles, report)
+    client = (_client(settings, workspace, report) if any(j.base_ref for j in jobs) else None)
     with tempfile.TemporaryDirectory(prefix="dockerfile-review-size-") as tmp:
         worktree = Path(tmp) / "base"
         try:
@@ -157,10 +167,12 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
                 _parse_bases(jobs, worktree)
             _check_prebuilt(docker, jobs)
             _build_all(docker, settings, jobs, workspace, worktree, report, say, interval)
-            _measure_all(docker, settings, jobs, Path(tmp), report, say, interval)
+            _measure_all(docker, settings, jobs, Path(tmp), report, client, say, interval)
         except GitError as exc:
             report.notes.append(f"git: {exc}")
         finally:
+            if client is not None:
+                client.close()
             if worktree.exists():
                 git.run("worktree", "remove", "--force", str(worktree), check=False)
             # Only the tags made here: a prebuilt head belongs to the workflow.
@@ -177,13 +189,17 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
     run_id = secrets.token_hex(4)
     selected = select(settings.images, workspace, dockerfiles, report.notes,
                       settings.buildx_command)
-    if settings.head_image:
-        if len(selected) == 1 and selected[0].reference is None:
-            selected = [_replace_image(selected[0], reference=settings.head_image)]
+    for given, field, key, entry in ((settings.head_image, "reference", "head-image", "image"),
+                                     (settings.base_image, "base_reference", "base-image",
+                                      "base-image")):
+        if not given:
+            continue
+        if len(selected) == 1 and getattr(selected[0], field) is None:
+            selected = [_replace_image(selected[0], **{field: given})]
         elif len(selected) != 1:
-            report.notes.append(f"input head-image names one image but {len(selected)} are "
-                                "measured; it is not used (give each entry of images its own "
-                                "image: instead)")
+            report.notes.append(f"input {key} names one image but {len(selected)} are "
+                                f"measured; it is not used (give each entry of images its own "
+                                f"{entry}: instead)")
     for index, image in enumerate(selected):
         image = _with_budgets(image, settings)
         head_df = dockerfiles.get(image.dockerfile) or _parse_disk(workspace, image.dockerfile)
@@ -212,12 +228,27 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
             elif head_hash is not None and head_hash == base_hash:
                 report.images.append(_quiet(image, "same content hash at base and head"))
                 continue
+            elif image.base_reference:
+                job.base_ref = image.base_reference  # read from its registry, not built
             else:
                 job.base_tag = f"dockerfile-review-size:{run_id}-{index}-base"
         else:
             job.status = "head-only"
         jobs.append(job)
     return jobs
+
+
+def _client(settings: SizeSettings, workspace: Path, report: SizeReport) -> Client:
+    auths = {}
+    if settings.docker_config:
+        try:
+            auths = read_docker_config(Path(settings.docker_config), workspace)
+        except RegistryError as exc:
+            report.notes.append(str(exc))
+    credentials = Credentials(settings.registry_username, settings.registry_password, auths,
+                              settings.github_token, settings.github_actor or "x-access-token")
+    return Client(credentials, max_layer_bytes=settings.registry_max_download,
+                  deadline=settings.build_timeout)
 
 
 def _with_budgets(image: Image, settings: SizeSettings) -> Image:
@@ -239,7 +270,7 @@ def _check_prebuilt(docker: Docker, jobs: list[_Job]) -> None:
         try:
             labels = docker.labels(job.head_tag)
         except DockerError:
-            job.status, job.base_tag = "error", ""
+            job.status, job.base_tag, job.base_ref = "error", "", ""
             job.note = (f"head image {job.head_tag} is not in the engine (build it with "
                         "load: true, or correct the reference)")
             continue
@@ -273,10 +304,10 @@ def _parse_disk(root: Path, path: str) -> Dockerfile | None:
 
 def _parse_bases(jobs: list[_Job], worktree: Path) -> None:
     for job in jobs:
-        if job.base_tag:
+        if job.base_tag or job.base_ref:
             job.base_df = _parse_disk(worktree, job.image.dockerfile)
             if job.base_df is None:
-                job.status, job.base_tag = "new", ""
+                job.status, job.base_tag, job.base_ref = "new", "", ""
 
 
 def _build_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], workspace: Path,
@@ -313,7 +344,7 @@ def _build_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], workspa
 
 
 def _measure_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], tmp: Path,
-                 report: SizeReport, say: Say | None = None,
+                 report: SizeReport, client: Client | None = None, say: Say | None = None,
                  interval: float = progress.INTERVAL) -> None:
     tags = [t for j in jobs for t, b in ((j.head_tag, j.head_build), (j.base_tag, j.base_build))
             if t and b is not None and b.ok]
@@ -329,14 +360,14 @@ def _measure_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], tmp: 
             report.notes.append(f"could not read the built images: {exc}")
     try:
         for job in jobs:
-            report.images.append(_result(job, archive, settings, report))
+            report.images.append(_result(job, archive, settings, report, client))
     finally:
         if archive is not None:
             archive.close()
 
 
 def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
-            report: SizeReport) -> ImageResult:
+            report: SizeReport, client: Client | None = None) -> ImageResult:
     image = job.image
     head_source = (Source("prebuilt", reference=job.head_tag, revision=job.revision)
                    if job.prebuilt else Source("built", commit=report.head_sha))
@@ -357,6 +388,21 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
         base_img = archive.image(job.base_tag) if job.base_tag else None
     except MeasureError as exc:
         return _replace(result, status="error", note=str(exc))
+    remote: Published | None = None
+    if job.base_ref and client is not None:
+        want = head_img.platform or image.platform or _here()
+        try:
+            remote = client.fetch(job.base_ref, {layer.diff_id: layer for layer in
+                                                 head_img.layers}, want)
+        except RegistryError as exc:
+            return _replace(result, status="error",
+                            note=f"base image not read from its registry: {exc}")
+        base_img = remote.image
+        result = _replace(result, base_source=Source(
+            "registry", reference=job.base_ref, revision=remote.revision, digest=remote.digest,
+            platform=remote.platform or None, revision_from=remote.revision_from,
+            downloaded=remote.downloaded_bytes),
+            base_platforms=tuple((o.platform, o.compressed) for o in remote.others))
     head_attr = align.attribute(job.head_df, image.target, head_img)
     base_attr = (align.attribute(job.base_df, image.target, base_img)
                  if base_img is not None and job.base_df is not None else None)
@@ -366,20 +412,36 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
     only_head = [layer for layer in head_img.layers if layer.diff_id not in base_ids]
     only_base = ([layer for layer in base_img.layers if layer.diff_id not in head_ids]
                  if base_img else [])
-    compressed = archive.compressed(only_head + only_base)
+    # Registry blobs are exact; a layer read from docker save is estimated (gzip -6).
+    compressed = archive.compressed(only_head + ([] if remote else only_base))
+    if remote is not None:
+        compressed.update({layer.diff_id: remote.compressed[layer.diff_id]
+                           for layer in only_base})
     head_waste = waste.analyse(head_img.layers)
     head_side = Side(head_img.size, head_attr.base_image, head_attr.own_size,
                      sum(compressed[layer.diff_id] for layer in only_head),
-                     head_waste.bytes, job.head_build.seconds)
+                     head_waste.bytes, job.head_build.seconds, compressed_exact=not only_head)
     base_side = None
     compressed_delta = None
-    if base_img is not None and base_attr is not None and job.base_build is not None:
+    base_seconds = (job.base_build.seconds if job.base_build is not None
+                    else 0.0 if remote is not None else None)
+    if base_img is not None and base_attr is not None and base_seconds is not None:
         base_side = Side(base_img.size, base_attr.base_image, base_attr.own_size,
                          sum(compressed[layer.diff_id] for layer in only_base),
-                         waste.analyse(base_img.layers).bytes, job.base_build.seconds)
+                         waste.analyse(base_img.layers).bytes, base_seconds,
+                         compressed_exact=remote is not None or not only_base)
         compressed_delta = (head_side.compressed or 0) - (base_side.compressed or 0)
     findings_by_line = _size_findings(job.head_df, image.target)
     rows = _waste_rows(head_waste, head_img, job.head_df, image.target, findings_by_line)
+    base_size = base_img.size if base_img is not None else None
+    if remote is not None and stale(remote.revision, report.base_sha or ""):
+        # A base of another commit: the growth from it is not this change's; never a failure.
+        base_size = None
+        how = REVISION_LABEL if remote.revision_from == "label" else "its tag"
+        report.notes.append(
+            f"image {image.name}: the base image {job.base_ref} was built from "
+            f"{(remote.revision or '')[:12]} ({how}), not the base commit "
+            f"{(report.base_sha or '')[:12]}; its sizes are shown, max-size-increase not checked")
     if job.prebuilt and stale(job.revision, report.head_sha or ""):
         # Measured all the same, but a budget never fails on an image of another commit.
         breaches: tuple[budget.Breach, ...] = ()
@@ -388,11 +450,17 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
             f"{(job.revision or '')[:12]} ({REVISION_LABEL}), not the head commit "
             f"{(report.head_sha or '')[:12]}; its sizes are shown, its budgets not checked")
     else:
-        breaches, findings = budget_findings(image, job.head_df, head_img.size,
-                                             base_img.size if base_img is not None else None)
+        breaches, findings = budget_findings(image, job.head_df, head_img.size, base_size)
         report.findings += findings
     return _replace(result, base=base_side, head=head_side, alignment=alignment,
                     compressed_delta=compressed_delta, waste=rows, breaches=breaches)
+
+
+def _here() -> str:
+    """This machine's platform, as an engine here builds by default."""
+    machine = platform.machine()
+    arch = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm/v7"}.get(machine, machine)
+    return f"linux/{arch}"
 
 
 def budget_findings(image: Image, dockerfile: Dockerfile, head: int, base: int | None
