@@ -8,7 +8,8 @@ Profiles (``tests/fuzz/conftest.py``), chosen with ``HYPOTHESIS_PROFILE``:
 * ``ci`` (the default): ``derandomize=True`` (the same examples on every run, so CI never
   flakes on a new one) and a bounded ``max_examples``; the whole package adds well under a
   minute to ``scripts/test``.
-* ``long``: random seeds, 5,000 examples per test, no deadline, for a local hunt::
+* ``long``: random seeds, 5,000 examples per test (``FUZZ_EXAMPLES`` sets another count), no
+  deadline, for a local hunt::
 
       HYPOTHESIS_PROFILE=long python3 -m pytest -q -m "" tests/fuzz -n0
 
