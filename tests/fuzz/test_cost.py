@@ -32,7 +32,7 @@ SIZES = {
     "nested_substitutions": 40, "nested_lines": 60, "long_run_line": 200, "continued_run": 100,
     "many_instructions": 150, "chown_copies": 30, "bracket_path": 400, "bracket_copies": 100,
     "many_heredocs": 60, "multi_heredoc_run": 60, "stage_chain": 40, "env_list": 150,
-    "env_lines": 60, "big_context": 400, "pragmas": 100,
+    "env_lines": 60, "big_context": 800, "pragmas": 100,
 }
 
 SUPERLINEAR = {

@@ -5,6 +5,7 @@ consistent with its text."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -83,3 +84,17 @@ def test_expand_is_total_and_leaves_text_without_variables_alone(text: str,
     out = expand(text, env)
     if "$" not in text:
         assert out == text
+
+
+@pytest.mark.parametrize(("header", "bodies"), [
+    ("RUN <<-EOF cat", [("EOF", "x\n")]),
+    ("RUN <<EOF cat", [("EOF", "\tx\n\tEOF\n")]),
+    ("RUN 3<<-'EOF'", [("EOF", "x\n")]),
+    ('RUN <<-"E O" cat', [("E O", "x\n")]),
+    ("RUN a<<-EOF", []),
+])
+def test_tabs_are_stripped_only_from_heredocs_opened_with_a_dash(
+        header: str, bodies: list[tuple[str, str]]) -> None:
+    name = "E O" if "E O" in header else "EOF"
+    df = parse("Dockerfile", f"FROM x\n{header}\n\tx\n\t{name}\n{name}\n".encode())
+    assert [(h.name, h.content) for i in df.instructions for h in i.heredocs] == bodies
