@@ -66,8 +66,8 @@ def chown_copies(n: int) -> Input:
     """``n`` COPYs, each followed by a ``chown`` of paths no COPY made (DC202 looks for the
     COPY a chown rewrites)."""
     return Input("FROM debian:12\n" + "".join(
-        f"COPY f{i} /app/f{i}\nRUN chown app /srv/a{i} /srv/b{i} /srv/c{i} /srv/d{i}\n"
-        for i in range(n)) + "USER app\n")
+        f"COPY f{i} /app/f{i}\nRUN chown app " + " ".join(f"/srv/{c}{i}" for c in "abcdefgh")
+        + "\n" for i in range(n)) + "USER app\n")
 
 
 def bracket_path(n: int) -> Input:
@@ -102,7 +102,8 @@ def stage_chain(n: int) -> Input:
     out = ["FROM debian:12 AS s0", "RUN apt-get install -y gcc"]
     for i in range(1, n):
         out += [f"FROM s{i - 1} AS s{i}", f"COPY --from=s{max(i - 2, 0)} /a{i} /a{i}",
-                f"ENV P{i}=${{P{i - 1}:-x}} Q{i}=q R{i}=r S{i}=s", f"RUN rm -rf /tmp/{i}"]
+                f"ENV P{i}=${{P{i - 1}:-x}} " + " ".join(f"{c}{i}={c}" for c in "QRSTUVWX"),
+                f"RUN rm -rf /tmp/{i}"]
     return Input("\n".join(out) + "\nUSER app\n")
 
 
