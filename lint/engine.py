@@ -101,14 +101,21 @@ def guard(path: str, data: bytes, size: int) -> Finding | None:
     """The DC003 finding for a file that must not be parsed (``size``: its size on disk;
     ``data`` holds at most ``READ_CAP`` + 1 bytes of it), or ``None``."""
     if size > READ_CAP:
-        return stamped(NOT_LINTED, path, 1,
+        return stamped(NOT_LINTED, path, 1, extent="not linted",
                        reason=f"File is {size:,} bytes, over the {READ_CAP:,}-byte read cap")
     deepest, line = nesting(data.decode("utf-8", "replace"))
     if deepest > MAX_NESTING:
-        return stamped(NOT_LINTED, path, line,
+        return stamped(NOT_LINTED, path, line, extent="not linted",
                        reason=f"Variable substitutions nest {deepest} deep on line {line}, "
                               f"deeper than {MAX_NESTING}")
     return None
+
+
+def hung(path: str, seconds: float) -> Finding:
+    """The DC003 finding for a file hadolint did not finish within its time: our rules' findings
+    stand, hadolint's are missing."""
+    return stamped(NOT_LINTED, path, 1, extent="not fully linted",
+                   reason=f"hadolint did not finish within {seconds:g} s")
 
 
 def too_large(path: str, size: int, limit: int) -> Finding:

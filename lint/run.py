@@ -31,6 +31,8 @@ class LintOptions:
     max_file_size: int = MAX_FILE_SIZE
     hadolint_bin: str | None = None
     processes: int | None = None
+    #: Seconds hadolint may take per file (``lint.hadolint.batch_timeout``).
+    hadolint_budget: float = hadolint.BUDGET
     pin_exempt: tuple[str, ...] = ()
     hadolint_all_stages: bool = False
     run_hadolint: bool = True
@@ -108,7 +110,8 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
                 jobs.append(hadolint.Job(item.path, disk))
         pending = pool.submit(
             hadolint.run, jobs, hadolint_args(options.overrides, config),
-            binary=options.hadolint_bin, processes=options.processes, cwd=config.directory,
+            binary=options.hadolint_bin, processes=options.processes,
+            budget=options.hadolint_budget, cwd=config.directory,
         ) if jobs else None
         for entry in entries:
             if isinstance(entry, str):
@@ -130,13 +133,16 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
         theirs: dict[str, list[Finding]] = {}
         if pending is not None:
             try:
-                found_h, failed = pending.result()
+                linted = pending.result()
             except hadolint.HadolintError as exc:
                 result.errors.append(str(exc))
-                found_h, failed = [], []
-            for path in failed:
+                linted = hadolint.Linted([], [], [])
+            for path in linted.failed:
                 result.errors.append(f"hadolint could not lint {path}")
-            for f in found_h:
+            for path in linted.hung:
+                ours.setdefault(path, []).append(engine.hung(
+                    path, hadolint.batch_timeout(1, options.hadolint_budget)))
+            for f in linted.findings:
                 lmap = line_maps.get(f.path)
                 if lmap is not None and 1 <= f.line <= len(lmap):
                     f = f.with_(line=lmap[f.line - 1], end_line=lmap[f.line - 1])
