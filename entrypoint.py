@@ -47,7 +47,8 @@ def run(env: Mapping[str, str]) -> int:
                             event_name=plan.event, head_sha=plan.head_sha,
                             base_sha=plan.base_sha if plan.build_allowed else None,
                             changed=steps.changed_paths(view),
-                            dockerfiles=head.result.dockerfiles)
+                            dockerfiles=head.result.dockerfiles,
+                            refused=head.result.incomplete)
         except Exception as exc:
             head.errors.append(f"size step failed: {exc}")
     review = steps.review(s, head, env, view, notes, size.findings if size else [])

@@ -46,6 +46,9 @@ class LintResult:
     files: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Files not linted, or not fully, because of a bound (each with its DC003 message):
+    #: whatever the configuration does with DC003, the size step does not build them.
+    incomplete: dict[str, str] = field(default_factory=dict)
 
 
 def _shipped_only(findings: list[Finding], df: Dockerfile, ctx: RuleContext) -> list[Finding]:
@@ -80,6 +83,7 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
                 continue
             refused = engine.guard(item.path, data, size)
             if refused is not None:
+                result.incomplete[item.path] = refused.message
                 entries.append((item, refused, [refused]))
                 continue
             outcome = engine.parse_or_error(item.path, data)
@@ -140,8 +144,9 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
             for path in linted.failed:
                 result.errors.append(f"hadolint could not lint {path}")
             for path in linted.hung:
-                ours.setdefault(path, []).append(engine.hung(
-                    path, hadolint.batch_timeout(1, options.hadolint_budget)))
+                hung = engine.hung(path, hadolint.batch_timeout(1, options.hadolint_budget))
+                result.incomplete[path] = hung.message
+                ours.setdefault(path, []).append(hung)
             for f in linted.findings:
                 lmap = line_maps.get(f.path)
                 if lmap is not None and 1 <= f.line <= len(lmap):
