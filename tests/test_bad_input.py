@@ -199,3 +199,17 @@ def test_bounds_hold_across_continuation_lines_and_stop_exactly_at_the_cap() -> 
     assert _guard(cap + "\n") == (
         1, "File is 131,073 bytes, over the 131,072-byte read cap: the file was not linted; "
            "split or simplify it")
+
+
+def test_path_components_longer_than_a_file_name_are_compared_as_written() -> None:
+    from lint.rules._paths import NAME_MAX, inside, overlaps
+
+    # Globs still match either way up to NAME_MAX characters...
+    assert overlaps("/tmp/[ab]" + "c" * (NAME_MAX - 4), "/tmp/a" + "c" * (NAME_MAX - 4))
+    assert inside("/tmp/cache/x", "/tmp/*")
+    # ...and a longer component (no file can have that name) matches only itself, in linear
+    # time: fnmatch would take seconds to translate these 20,000 '['.
+    long = "/tmp/" + "[" * 20000
+    assert overlaps(long, long) and inside(long + "/x", long)
+    assert not overlaps(long, "/tmp/x") and not inside("/tmp/x", long)
+    assert not overlaps("/tmp/" + "?" * (NAME_MAX + 1), "/tmp/" + "a" * (NAME_MAX + 1))
