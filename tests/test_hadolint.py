@@ -18,7 +18,7 @@ from types import ModuleType
 
 import pytest
 
-from lint import hadolint
+from lint import engine, hadolint
 from lint.config import load
 from lint.discovery import Found
 from lint.finding import Finding
@@ -197,8 +197,10 @@ def test_lint_files_reports_the_file_hadolint_could_not_lint(tmp_path: Path) -> 
 # --- a batch over its time is bisected down to the file that hangs -------------------------------
 
 #: ShellCheck (inside hadolint 2.15.1) takes time that grows faster than the square of a run of
-#: ``[`` in a shell word: 1,000 take 3 s, 2,000 take 13 s, 20,000 more than 10 minutes.
-HUNG = "FROM alpine:3.20\nRUN rm -rf /tmp/" + "[" * 20000 + "\n"
+#: ``[`` in a shell word: 1,000 take 3 s on an idle machine, 2,000 take 13 s, 20,000 more than
+#: 10 minutes. The guard (``lint.engine.MAX_WORD``) keeps words to 1,024 characters, so the
+#: file that hangs here has 30 words of 1,000 ``[``: about 90 s, far over any budget below.
+HUNG = "FROM alpine:3.20\n" + ("RUN rm -rf /tmp/" + "[" * 1000 + "\n") * 30
 
 
 def test_batch_timeout_is_a_budget_per_file_with_a_floor() -> None:
@@ -282,14 +284,14 @@ def test_cli_without_hadolint_exits_2_without_traceback(tmp_path: Path) -> None:
 # --- size cap ------------------------------------------------------------------------------------
 
 def test_file_over_the_cap_is_not_handed_to_hadolint(tmp_path: Path) -> None:
-    # Just over 1 MB. (BuildKit's parser slows down sharply with line length and our rules with
-    # the instruction count, so a thousand 1 kB lines keep this test at a few seconds.)
-    body = "".join(f"RUN echo {i} {'x' * 1000}\n" for i in range(1000))
+    # Over a 50 kB max-file-size (the default, 1 MB, is above the read cap of DC003).
+    body = "".join(f"RUN echo {i} {'x' * 1000}\n" for i in range(60))
     big = write(tmp_path, "big/Dockerfile", "FROM debian:12\n" + body + 'CMD ["app"]\n')
-    assert big.stat().st_size > 1_000_000
+    assert 50_000 < big.stat().st_size <= engine.READ_CAP
     small = write(tmp_path, "small/Dockerfile", APT)
     log = tmp_path / "calls.log"
-    result = ours(tmp_path, [big, small], hadolint_bin=wrapper(tmp_path, log))
+    result = ours(tmp_path, [big, small], hadolint_bin=wrapper(tmp_path, log),
+                  max_file_size=50_000)
     handed = "\n".join("\t".join(argv) for argv in calls(log))
     assert str(small) in handed and "big" not in handed
     assert [(f.code, f.line) for f in result.findings if f.code in ("DC001", "DC002")] == [
