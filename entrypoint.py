@@ -53,7 +53,8 @@ def run(env: Mapping[str, str]) -> int:
                             event_name=plan.event, head_sha=plan.head_sha,
                             base_sha=plan.base_sha if plan.build_allowed else None,
                             changed=steps.changed_paths(view),
-                            dockerfiles=head.result.dockerfiles, say=out.line)
+                            dockerfiles=head.result.dockerfiles, say=out.line,
+                            refused=head.result.refused)
         except Exception as exc:
             head.errors.append(f"size step failed: {exc}")
         finally:

@@ -24,6 +24,7 @@ from pathlib import Path
 from lint import __version__, catalog, engine
 from lint.config import LEVELS, THRESHOLDS, ConfigError, Overrides, load
 from lint.discovery import discover
+from lint.hadolint import BUDGET
 from lint.rules import BY_CODE
 from lint.run import MAX_FILE_SIZE, LintOptions, LintResult, lint_files
 
@@ -62,6 +63,17 @@ def byte_count(value: str) -> int:
     return count
 
 
+def seconds(value: str) -> float:
+    """``--hadolint-budget``: a positive number of seconds."""
+    try:
+        count = float(value)
+    except ValueError:
+        count = -1.0
+    if not 0 < count < float("inf"):
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {value!r}")
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=PROG,
@@ -97,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="findings' paths are relative to this; a named file outside it is "
                         "reported by its absolute path (default: .)")
     p.add_argument("--max-file-size", type=byte_count, default=MAX_FILE_SIZE, metavar="BYTES")
+    p.add_argument("--hadolint-budget", type=seconds, default=BUDGET, metavar="SECONDS",
+                   help="seconds hadolint may take per file (a file that takes longer gets "
+                        f"DC003; default {BUDGET:g})")
     p.add_argument("--pin-exempt", action="append", default=[], metavar="IMAGE",
                    help="images DC301 does not ask to pin by digest (globs)")
     p.add_argument("--hadolint-all-stages", action="store_true",
@@ -259,6 +274,7 @@ def _main(args: argparse.Namespace) -> int:
         target=args.target,
         context=context,
         max_file_size=args.max_file_size,
+        hadolint_budget=args.hadolint_budget,
         pin_exempt=split(args.pin_exempt),
         hadolint_all_stages=args.hadolint_all_stages,
     )

@@ -22,8 +22,9 @@ from lint.rules._shell import Scripts
 #: the one for a file refused before parsing (``guard``).
 UNPARSABLE, TOO_LARGE, NOT_LINTED = "DC001", "DC002", "DC003"
 #: Bounds checked before a file is parsed (DC003's docs say why these numbers).
-READ_CAP = 4_000_000
-MAX_NESTING = 16
+READ_CAP = 131_072
+MAX_NESTING = 8
+MAX_WORD = 1_024
 #: Rules off by default (``ENABLED = False``: their measured precision is below the gate in
 #: docs/precision.md); naming one under an ``override`` level turns it on.
 OPT_IN = frozenset(r.CODE for r in RULES if not getattr(r, "ENABLED", True))
@@ -81,12 +82,15 @@ def parse_or_finding(path: str, data: bytes) -> Dockerfile | Finding:
 
 
 def nesting(text: str) -> tuple[int, int]:
-    """(deepest ``${`` nesting on any line, that line), in one pass over the text."""
+    """(deepest ``${`` nesting on any line, that line), in one pass over the text; a line
+    ending in ``\\`` or a backtick goes on in the next, as BuildKit joins them."""
     best, where, depth, line = 0, 1, 0, 1
     previous = ""
     for char in text:
+        if char == "\r":
+            continue
         if char == "\n":
-            depth, line = 0, line + 1
+            depth, line = (depth if previous in ("\\", "`") else 0), line + 1
         elif char == "{" and previous == "$":
             depth += 1
             if depth > best:
@@ -97,18 +101,58 @@ def nesting(text: str) -> tuple[int, int]:
     return best, where
 
 
+def longest_word(text: str) -> tuple[int, int]:
+    """(longest run of non-blank characters, the line it ends on), continuation lines joined
+    (a line ending in ``\\`` or a backtick goes on in the next: BuildKit joins them, so a word
+    can span lines), in one pass over the text."""
+    best, where, run, line = 0, 1, 0, 1
+    previous = ""
+    for char in text:
+        if char == "\r":
+            continue
+        if char == "\n":
+            line += 1
+            if previous in ("\\", "`"):
+                run -= 1  # the escape is dropped and the word goes on
+            else:
+                run = 0
+        elif char in " \t\f\v":
+            run = 0
+        else:
+            run += 1
+            if run > best:
+                best, where = run, line
+        previous = char
+    return best, where
+
+
 def guard(path: str, data: bytes, size: int) -> Finding | None:
     """The DC003 finding for a file that must not be parsed (``size``: its size on disk;
     ``data`` holds at most ``READ_CAP`` + 1 bytes of it), or ``None``."""
     if size > READ_CAP:
-        return stamped(NOT_LINTED, path, 1,
+        return stamped(NOT_LINTED, path, 1, extent="not linted",
                        reason=f"File is {size:,} bytes, over the {READ_CAP:,}-byte read cap")
-    deepest, line = nesting(data.decode("utf-8", "replace"))
+    text = data.decode("utf-8", "replace")
+    deepest, line = nesting(text)
     if deepest > MAX_NESTING:
-        return stamped(NOT_LINTED, path, line,
+        return stamped(NOT_LINTED, path, line, extent="not linted",
                        reason=f"Variable substitutions nest {deepest} deep on line {line}, "
                               f"deeper than {MAX_NESTING}")
+    if b"\x00" in data:
+        return None  # binary: the parser refuses it before any work (DC001)
+    longest, line = longest_word(text)
+    if longest > MAX_WORD:
+        return stamped(NOT_LINTED, path, line, extent="not linted",
+                       reason=f"A word of {longest:,} characters ends on line {line}, longer "
+                              f"than {MAX_WORD:,}")
     return None
+
+
+def hung(path: str, seconds: float) -> Finding:
+    """The DC003 finding for a file hadolint did not finish within its time: our rules' findings
+    stand, hadolint's are missing."""
+    return stamped(NOT_LINTED, path, 1, extent="not fully linted",
+                   reason=f"hadolint did not finish within {seconds:g} s")
 
 
 def too_large(path: str, size: int, limit: int) -> Finding:

@@ -6,6 +6,11 @@
 * A batch that fails (non-zero exit, empty or invalid output: one missing or odd file is enough
   to lose every file's results) is linted again file by file, so one bad file never costs the
   others their findings.
+* Time is bounded per file: a batch may take ``budget`` seconds per file in it (at least two
+  budgets). A batch over its time is killed and bisected: each half runs again with its own
+  time, the half that finishes keeps its results, the other is split again until the file that
+  does not finish stands alone; that file is reported as *hung* and never run again. Only a
+  batch that timed out is split, so the normal path stays one process per batch.
 * Files are handed over as ``(display path, path on disk)``; the runner may lint a rewritten
   copy (see ``lint.heredoc``) and map results back.
 * The environment is allow-listed (``lint.subprocess_env``): no input, token or ``HADOLINT_*``
@@ -22,9 +27,10 @@ import shutil
 import subprocess
 import sysconfig
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lint.finding import Finding, Severity, source_for_code
 from lint.redact import redact
@@ -84,17 +90,45 @@ def environment(env: Mapping[str, str], config_home: str) -> dict[str, str]:
     return allowed(env, extra={"XDG_CONFIG_HOME": config_home})
 
 
+#: The seconds a batch may take per file in it. Real files take about 0.05 s each
+#: (bench/RESULTS.md); a file ShellCheck stalls on takes minutes.
+BUDGET = 5.0
+
+
+def batch_timeout(files: int, budget: float) -> float:
+    """The seconds a batch of ``files`` may take: ``budget`` per file, and at least two budgets
+    (the floor: a process's start on a loaded machine must not use up a one-file batch's time)."""
+    return max(budget * files, 2 * budget)
+
+
+class _TimedOut:
+    """The batch did not finish within its time."""
+
+
+TIMED_OUT = _TimedOut()
+
+
+class Linted(NamedTuple):
+    """hadolint's findings, the display paths it could not lint (it failed on them) and those
+    it did not finish within the budget (``hung``)."""
+
+    findings: list[Finding]
+    failed: list[str]
+    hung: list[str]
+
+
 def _invoke(binary: str, args: Sequence[str], jobs: Sequence[Job], rts: bool,
             timeout: float, cwd: str | None,
-            env: Mapping[str, str]) -> list[dict[str, object]] | None:
-    """Run one hadolint process; ``None`` when it failed (exit code, timeout, output)."""
+            env: Mapping[str, str]) -> list[dict[str, object]] | _TimedOut | None:
+    """Run one hadolint process; ``TIMED_OUT`` when it ran out of time, ``None`` when it
+    failed (exit code, output)."""
     command = [binary, *(["+RTS", "-N1", "-RTS"] if rts else []), "-f", "json", "--no-fail",
                *args, "--", *(j.disk for j in jobs)]
     try:
         proc = subprocess.run(command, capture_output=True, timeout=timeout, check=False,
                               stdin=subprocess.DEVNULL, cwd=cwd, env=dict(env))
-    except subprocess.TimeoutExpired:
-        return None
+    except subprocess.TimeoutExpired:  # subprocess.run has killed it
+        return TIMED_OUT
     except OSError as exc:
         raise HadolintError(f"cannot run {binary}: {exc.strerror or exc}", command[:1]) from None
     if proc.returncode != 0 or not proc.stdout.strip():
@@ -149,46 +183,47 @@ def default_processes() -> int:
 
 
 def run(jobs: Sequence[Job], args: Sequence[str] = (), *, binary: str | None = None,
-        processes: int | None = None, timeout: float = 300.0,
-        cwd: str | None = None,
-        env: Mapping[str, str] | None = None) -> tuple[list[Finding], list[str]]:
-    """Lint ``jobs``; returns findings and the display paths hadolint could not lint at all.
+        processes: int | None = None, budget: float = BUDGET,
+        cwd: str | None = None, env: Mapping[str, str] | None = None) -> Linted:
+    """Lint ``jobs`` with ``budget`` seconds per file (see ``batch_timeout``).
 
     ``cwd`` is hadolint's working directory (where it looks for ``.hadolint.yaml``); ``disk``
     paths must then be absolute. ``env`` (default: this process's) is filtered by
     ``environment``."""
     if not jobs:
-        return [], []
+        return Linted([], [], [])
     exe = find_binary(binary)
     cores = processes or default_processes()
     batches = _batches(jobs, cores)
     rts = len(batches) > 1
     with tempfile.TemporaryDirectory(prefix="hadolint-config-") as config_home:
         child_env = environment(os.environ if env is None else env, config_home)
-        return _run_batches(exe, args, batches, rts, timeout, cwd, child_env)
+        return _run_batches(exe, args, batches, rts, budget, cwd, child_env)
 
 
 def _run_batches(exe: str, args: Sequence[str], batches: list[list[Job]], rts: bool,
-                 timeout: float, cwd: str | None,
-                 env: Mapping[str, str]) -> tuple[list[Finding], list[str]]:
-    def one(batch: list[Job]) -> tuple[list[Finding], list[str]]:
-        items = _invoke(exe, args, batch, rts, timeout, cwd, env)
-        if items is not None:
-            return _to_findings(items, batch), []
+                 budget: float, cwd: str | None, env: Mapping[str, str]) -> Linted:
+    def one(batch: list[Job]) -> Linted:
+        items = _invoke(exe, args, batch, rts, batch_timeout(len(batch), budget), cwd, env)
+        if isinstance(items, list):
+            return Linted(_to_findings(items, batch), [], [])
         if len(batch) == 1:
-            return [], [batch[0].path]
-        found: list[Finding] = []
-        failed: list[str] = []
-        for job in batch:
-            f, bad = one([job])
-            found += f
-            failed += bad
-        return found, failed
+            path = batch[0].path
+            return Linted([], [], [path]) if items is TIMED_OUT else Linted([], [path], [])
+        # Out of time: bisect (each file still runs once per level, never once more after it
+        # stands alone). Failed otherwise: each file alone, so one bad file costs only itself.
+        half = len(batch) // 2
+        parts = [batch[:half], batch[half:]] if items is TIMED_OUT else [[j] for j in batch]
+        return _merge(one(part) for part in parts)
 
-    findings: list[Finding] = []
-    failed: list[str] = []
     with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-        for f, bad in pool.map(one, batches):
-            findings += f
-            failed += bad
-    return findings, failed
+        return _merge(pool.map(one, batches))
+
+
+def _merge(results: Iterable[Linted]) -> Linted:
+    out = Linted([], [], [])
+    for r in results:
+        out.findings.extend(r.findings)
+        out.failed.extend(r.failed)
+        out.hung.extend(r.hung)
+    return out

@@ -31,6 +31,8 @@ class LintOptions:
     max_file_size: int = MAX_FILE_SIZE
     hadolint_bin: str | None = None
     processes: int | None = None
+    #: Seconds hadolint may take per file (``lint.hadolint.batch_timeout``).
+    hadolint_budget: float = hadolint.BUDGET
     pin_exempt: tuple[str, ...] = ()
     hadolint_all_stages: bool = False
     run_hadolint: bool = True
@@ -48,6 +50,9 @@ class LintResult:
     #: hadolint failing on it), whatever the configuration ignores: a report that is missing
     #: their findings must not replace a complete one (code scanning would close alerts).
     incomplete: dict[str, str] = field(default_factory=dict)
+    #: Files not linted, or not fully, because of a bound (each with its DC003 message):
+    #: whatever the configuration does with DC003, the size step does not build them.
+    refused: dict[str, str] = field(default_factory=dict)
 
 
 #: Why a file is incomplete when hadolint failed on it (its exit code, a timeout or its output).
@@ -95,6 +100,7 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
                 continue
             refused = engine.guard(item.path, data, size)
             if refused is not None:
+                result.refused[item.path] = refused.message
                 entries.append((item, refused, [refused]))
                 continue
             outcome = engine.parse_or_error(item.path, data)
@@ -125,7 +131,8 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
                 jobs.append(hadolint.Job(item.path, disk))
         pending = pool.submit(
             hadolint.run, jobs, hadolint_args(options.overrides, config),
-            binary=options.hadolint_bin, processes=options.processes, cwd=config.directory,
+            binary=options.hadolint_bin, processes=options.processes,
+            budget=options.hadolint_budget, cwd=config.directory,
         ) if jobs else None
         for entry in entries:
             if isinstance(entry, str):
@@ -147,14 +154,18 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
         theirs: dict[str, list[Finding]] = {}
         if pending is not None:
             try:
-                found_h, failed = pending.result()
+                linted = pending.result()
             except hadolint.HadolintError as exc:
                 result.errors.append(str(exc))
-                found_h, failed = [], []
-            for path in failed:
+                linted = hadolint.Linted([], [], [])
+            for path in linted.failed:
                 result.errors.append(could_not_lint(path))
                 result.incomplete.setdefault(path, HADOLINT_FAILED)
-            for f in found_h:
+            for path in linted.hung:
+                hung = engine.hung(path, hadolint.batch_timeout(1, options.hadolint_budget))
+                result.refused[path] = hung.message
+                ours.setdefault(path, []).append(hung)
+            for f in linted.findings:
                 lmap = line_maps.get(f.path)
                 if lmap is not None and 1 <= f.line <= len(lmap):
                     f = f.with_(line=lmap[f.line - 1], end_line=lmap[f.line - 1])

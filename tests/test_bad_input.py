@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from lint import engine
 from lint.config import Overrides, load
 from lint.discovery import discover
 from lint.run import MAX_FILE_SIZE, LintOptions, lint_files
@@ -83,7 +84,7 @@ def test_cli_reports_every_file_once_and_the_normal_file_in_full(bad_repo: Path)
         "Dockerfile": sorted(NORMAL_FINDINGS, key=lambda t: (t[1], t[0])),
         "binary.Dockerfile": [("DC001", 1)],
         "empty.Dockerfile": [("DC001", 1)],
-        # 5 MB each: over the 4 MB read cap, refused before parsing (DC003). The 1 MB cap of
+        # 5 MB each: over the 128 KiB read cap, refused before parsing (DC003). The 1 MB cap of
         # hadolint alone (DC002) is tested below with a smaller cap.
         "hugeline.Dockerfile": [("DC003", 1)],
         "latin1.Dockerfile": [("DC001", 2)],
@@ -97,7 +98,7 @@ def test_cli_reports_every_file_once_and_the_normal_file_in_full(bad_repo: Path)
     assert messages[("latin1.Dockerfile", "DC001")] == "invalid UTF-8 at byte 38 (line 2)"
     size = (bad_repo / "many.Dockerfile").stat().st_size
     assert messages[("many.Dockerfile", "DC003")] == (
-        f"File is {size:,} bytes, over the 4,000,000-byte read cap: the file was not linted; "
+        f"File is {size:,} bytes, over the 131,072-byte read cap: the file was not linted; "
         "split or simplify it")
     assert {f["severity"] for f in findings if f["code"] == "DC001"} == {"error"}
     assert {f["source"] for f in findings if f["code"].startswith("DL")} == {"hadolint"}
@@ -159,10 +160,56 @@ def test_deep_nesting_and_huge_files_are_refused_before_parsing(tmp_path: Path) 
     (tmp_path / "nested.Dockerfile").write_text(f"FROM alpine:3.20\nRUN echo {nested}\n")
     with (tmp_path / "huge.Dockerfile").open("w") as handle:
         handle.write("FROM alpine:3.20\n")
-        handle.write("RUN true\n" * 500_000)  # 4.5 MB, over the read cap
+        handle.write("RUN true\n" * 15_000)  # 135 kB, over the read cap
     (tmp_path / "Dockerfile").write_text(NORMAL)
     found = _lint(tmp_path)
     assert [f for f in found if f[0] != "Dockerfile"] == [
         ("huge.Dockerfile", "DC003", 1), ("nested.Dockerfile", "DC003", 2)]
     assert [f for f in found if f[0] == "Dockerfile"] == sorted(
         ("Dockerfile", code, line) for code, line in NORMAL_FINDINGS)
+
+
+def _guard(text: str) -> tuple[int, str] | None:
+    found = engine.guard("Dockerfile", text.encode(), len(text.encode()))
+    return None if found is None else (found.line, found.message)
+
+
+def test_bounds_hold_across_continuation_lines_and_stop_exactly_at_the_cap() -> None:
+    def nest(depth: int) -> str:
+        return "${A:-" * depth + "x" + "}" * depth
+
+    head = "FROM alpine:3.20\n"
+    assert _guard(head + f"RUN echo {nest(engine.MAX_NESTING)}\n") is None
+    # BuildKit joins continuation lines, so nesting carries over a trailing backslash.
+    split = "${A:-" * 5 + "\\\n" + "${A:-" * 4 + "x" + "}" * 9
+    assert _guard(head + f"RUN echo {split}\n") == (
+        3, "Variable substitutions nest 9 deep on line 3, deeper than 8: the file was not "
+           "linted; split or simplify it")
+    word = "x" * engine.MAX_WORD
+    assert _guard(head + f"RUN echo {word}\n") is None
+    # 600 + 425 characters joined across a continuation: one word of 1,025.
+    assert _guard(head + "RUN echo " + "y" * 600 + "\\\n" + "y" * 425 + " done\n") == (
+        3, "A word of 1,025 characters ends on line 3, longer than 1,024: the file was not "
+           "linted; split or simplify it")
+    # A blank at the start of the next line ends the word, as it does for the parser.
+    assert _guard(head + "RUN echo " + "y" * 600 + " \\\n  " + "y" * 600 + "\n") is None
+    body = "RUN echo hello world\n" * ((engine.READ_CAP - len(head)) // 21)
+    cap = head + body + "#" * (engine.READ_CAP - len(head) - len(body) - 1) + "\n"
+    assert len(cap) == engine.READ_CAP and _guard(cap) is None
+    assert _guard(cap + "\n") == (
+        1, "File is 131,073 bytes, over the 131,072-byte read cap: the file was not linted; "
+           "split or simplify it")
+
+
+def test_path_components_longer_than_a_file_name_are_compared_as_written() -> None:
+    from lint.rules._paths import NAME_MAX, inside, overlaps
+
+    # Globs still match either way up to NAME_MAX characters...
+    assert overlaps("/tmp/[ab]" + "c" * (NAME_MAX - 4), "/tmp/a" + "c" * (NAME_MAX - 4))
+    assert inside("/tmp/cache/x", "/tmp/*")
+    # ...and a longer component (no file can have that name) matches only itself, in linear
+    # time: fnmatch would take seconds to translate these 20,000 '['.
+    long = "/tmp/" + "[" * 20000
+    assert overlaps(long, long) and inside(long + "/x", long)
+    assert not overlaps(long, "/tmp/x") and not inside("/tmp/x", long)
+    assert not overlaps("/tmp/" + "?" * (NAME_MAX + 1), "/tmp/" + "a" * (NAME_MAX + 1))

@@ -18,7 +18,7 @@ from types import ModuleType
 
 import pytest
 
-from lint import hadolint
+from lint import engine, hadolint
 from lint.config import load
 from lint.discovery import Found
 from lint.finding import Finding
@@ -106,8 +106,8 @@ def test_one_process_per_batch_never_per_file(tmp_path: Path, processes: int) ->
     files = [write(tmp_path, f"s{i}/Dockerfile", APT) for i in range(7)]
     log = tmp_path / "calls.log"
     jobs = [hadolint.Job(f"s{i}/Dockerfile", str(p)) for i, p in enumerate(files)]
-    found, failed = hadolint.run(jobs, binary=wrapper(tmp_path, log), processes=processes)
-    assert failed == []
+    found, failed, hung = hadolint.run(jobs, binary=wrapper(tmp_path, log), processes=processes)
+    assert failed == [] and hung == []
     invocations = calls(log)
     assert len(invocations) == processes
     for argv in invocations:
@@ -133,7 +133,7 @@ def test_lint_files_uses_one_process_per_core_up_to_the_cap(tmp_path: Path) -> N
 
 def test_hadolint_is_not_run_without_files(tmp_path: Path) -> None:
     log = tmp_path / "calls.log"
-    assert hadolint.run([], binary=wrapper(tmp_path, log)) == ([], [])
+    assert hadolint.run([], binary=wrapper(tmp_path, log)) == hadolint.Linted([], [], [])
     assert calls(log) == []
 
 
@@ -160,8 +160,8 @@ def test_failed_batch_is_redone_file_by_file(tmp_path: Path, output: str) -> Non
     # The wrapper fails (exit 1 with no output, or exit 0 with junk) whenever the poison file
     # is among its arguments; every other process is the real hadolint.
     exe = wrapper(tmp_path, log, fail_on="poison", output=output)
-    found, failed = hadolint.run(jobs, binary=exe, processes=1)
-    assert failed == ["bad/Dockerfile"]
+    found, failed, hung = hadolint.run(jobs, binary=exe, processes=1)
+    assert failed == ["bad/Dockerfile"] and hung == []
     invocations = calls(log)
     assert len(invocations) == 1 + len(jobs)  # the batch, then each file alone
     assert [argv[argv.index("--") + 1:] for argv in invocations[1:]] == [[j.disk] for j in jobs]
@@ -176,8 +176,8 @@ def test_missing_file_loses_no_other_findings(tmp_path: Path) -> None:
     proc = subprocess.run([REAL, "-f", "json", "--no-fail", *(j.disk for j in jobs)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode != 0 and proc.stdout.strip() == ""  # the reason for the retry
-    found, failed = hadolint.run(jobs, processes=1)
-    assert failed == ["bad/Dockerfile"]
+    found, failed, hung = hadolint.run(jobs, processes=1)
+    assert failed == ["bad/Dockerfile"] and hung == []
     for name, (_, expected) in GOOD.items():
         assert {(f.code, f.line) for f in found if f.path == name} == expected
 
@@ -192,6 +192,70 @@ def test_lint_files_reports_the_file_hadolint_could_not_lint(tmp_path: Path) -> 
     assert pairs(result.findings, "poison/Dockerfile") == set()
     for name, (_, expected) in GOOD.items():
         assert pairs(result.findings, name) == expected
+
+
+# --- a batch over its time is bisected down to the file that hangs -------------------------------
+
+#: ShellCheck (inside hadolint 2.15.1) takes time that grows faster than the square of a run of
+#: ``[`` in a shell word: 1,000 take 3 s on an idle machine, 2,000 take 13 s, 20,000 more than
+#: 10 minutes. The guard (``lint.engine.MAX_WORD``) keeps words to 1,024 characters, so the
+#: file that hangs here has 30 words of 1,000 ``[``: about 90 s, far over any budget below.
+HUNG = "FROM alpine:3.20\n" + ("RUN rm -rf /tmp/" + "[" * 1000 + "\n") * 30
+
+
+def test_batch_timeout_is_a_budget_per_file_with_a_floor() -> None:
+    assert hadolint.batch_timeout(1, 5.0) == 10.0
+    assert hadolint.batch_timeout(2, 5.0) == 10.0
+    assert hadolint.batch_timeout(100, 5.0) == 500.0
+    assert hadolint.batch_timeout(3, 2.0) == 6.0
+
+
+def test_hung_file_is_isolated_and_the_others_keep_their_findings(tmp_path: Path) -> None:
+    names = list(GOOD)
+    paths = [write(tmp_path, name, GOOD[name][0]) for name in names[:2]]
+    paths += [write(tmp_path, "hung/Dockerfile", HUNG), write(tmp_path, names[2],
+                                                                 GOOD[names[2]][0])]
+    log = tmp_path / "calls.log"
+    result = ours(tmp_path, paths, processes=1, hadolint_budget=2.0,
+                  hadolint_bin=wrapper(tmp_path, log))
+    assert result.errors == []
+    # what the size step is told not to build, whatever the configuration does with DC003
+    assert result.refused == {"hung/Dockerfile": "hadolint did not finish within 4 s: the "
+                              "file was not fully linted; split or simplify it"}
+    # and no SARIF may stand for a complete report
+    assert result.incomplete == {"hung/Dockerfile": "DC003: hadolint did not finish within 4 s: "
+                                 "the file was not fully linted; split or simplify it"}
+    assert sorted((f.code, f.line, f.message) for f in result.findings
+                  if f.path == "hung/Dockerfile") == [
+        ("DC003", 1, "hadolint did not finish within 4 s: the file was not fully linted; "
+                     "split or simplify it"),
+        ("DC301", 1, "Base image alpine:3.20 is not pinned by digest (tag 3.20 names a "
+                     "release, but tags can be re-pushed); add @sha256:…"),
+    ]
+    for name, (_, expected) in GOOD.items():
+        assert pairs(result.findings, name) == expected
+    # The batch of four (8 s), then its halves: a+b finish; hung+c is over its time (4 s) and
+    # is halved again: hung alone is over its time (4 s) and is never run again; c finishes.
+    handed = [[Path(a).relative_to(tmp_path).as_posix() for a in argv[argv.index("--") + 1:]]
+              for argv in calls(log)]
+    assert handed == [[*names[:2], "hung/Dockerfile", names[2]], names[:2],
+                      ["hung/Dockerfile", names[2]], ["hung/Dockerfile"], [names[2]]]
+
+
+def test_failed_batch_does_not_rerun_a_hung_file(tmp_path: Path) -> None:
+    # A batch that fails for another reason (the wrapper fakes a failure whenever "poison" is
+    # among its arguments) is redone file by file; the hung file then hangs alone, once.
+    jobs = [hadolint.Job("poison/Dockerfile", str(write(tmp_path, "poison/Dockerfile", APT))),
+            hadolint.Job("hung/Dockerfile", str(write(tmp_path, "hung/Dockerfile", HUNG))),
+            hadolint.Job("a/Dockerfile", str(write(tmp_path, "a/Dockerfile", APT)))]
+    log = tmp_path / "calls.log"
+    found, failed, hung = hadolint.run(jobs, binary=wrapper(tmp_path, log, fail_on="poison"),
+                                       processes=1, budget=1.5)
+    assert (failed, hung) == (["poison/Dockerfile"], ["hung/Dockerfile"])
+    assert {(f.path, f.code, f.line) for f in found} == {
+        ("a/Dockerfile", code, line) for code, line in APT_FINDINGS}
+    assert [argv[argv.index("--") + 1:] for argv in calls(log)] == [
+        [j.disk for j in jobs], [jobs[0].disk], [jobs[1].disk], [jobs[2].disk]]
 
 
 # --- hadolint missing ----------------------------------------------------------------------------
@@ -223,14 +287,14 @@ def test_cli_without_hadolint_exits_2_without_traceback(tmp_path: Path) -> None:
 # --- size cap ------------------------------------------------------------------------------------
 
 def test_file_over_the_cap_is_not_handed_to_hadolint(tmp_path: Path) -> None:
-    # Just over 1 MB. (BuildKit's parser slows down sharply with line length and our rules with
-    # the instruction count, so a thousand 1 kB lines keep this test at a few seconds.)
-    body = "".join(f"RUN echo {i} {'x' * 1000}\n" for i in range(1000))
+    # Over a 50 kB max-file-size (the default, 1 MB, is above the read cap of DC003).
+    body = "".join(f"RUN echo {i} {'x' * 1000}\n" for i in range(60))
     big = write(tmp_path, "big/Dockerfile", "FROM debian:12\n" + body + 'CMD ["app"]\n')
-    assert big.stat().st_size > 1_000_000
+    assert 50_000 < big.stat().st_size <= engine.READ_CAP
     small = write(tmp_path, "small/Dockerfile", APT)
     log = tmp_path / "calls.log"
-    result = ours(tmp_path, [big, small], hadolint_bin=wrapper(tmp_path, log))
+    result = ours(tmp_path, [big, small], hadolint_bin=wrapper(tmp_path, log),
+                  max_file_size=50_000)
     handed = "\n".join("\t".join(argv) for argv in calls(log))
     assert str(small) in handed and "big" not in handed
     assert [(f.code, f.line) for f in result.findings if f.code in ("DC001", "DC002")] == [

@@ -41,7 +41,7 @@ SARIF = "dockerfile-review.sarif"
 STALE = '{"version": "2.1.0", "runs": [{"note": "an earlier run"}]}\n'
 # 17 nested substitutions: DC003, the file is refused before parsing.
 DEEP = "FROM alpine:3.20\nRUN echo " + "${A:-" * 17 + "x" + "}" * 17 + "\n"
-DEEP_WHY = ("DC003: Variable substitutions nest 17 deep on line 2, deeper than 16: the file was "
+DEEP_WHY = ("DC003: Variable substitutions nest 17 deep on line 2, deeper than 8: the file was "
             "not linted; split or simplify it")
 
 

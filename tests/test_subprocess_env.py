@@ -89,10 +89,9 @@ def test_hadolint_gets_no_token_no_hadolint_variables_and_an_empty_config_home(
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("FROM debian\n")
 
-    found, failed = hadolint.run([hadolint.Job("Dockerfile", str(dockerfile))],
-                                 binary=str(exe))
+    linted = hadolint.run([hadolint.Job("Dockerfile", str(dockerfile))], binary=str(exe))
 
-    assert (found, failed) == ([], [])
+    assert linted == hadolint.Linted([], [], [])
     env = dumped(tmp_path / "env")
     assert_clean(env)
     assert env["XDG_CONFIG_HOME"] not in ("", str(xdg))

@@ -1,9 +1,11 @@
 """DC002 file-too-large: hadolint was not run on a very large file.
 
 ## What it does
-Files above the size cap (1 MB by default, setting ``max-file-size``) are not handed to
+Files above the size cap (setting ``max-file-size``, 1 MB by default) are not handed to
 hadolint, which can take minutes on them; this finding says so on line 1. This project's own
-rules still run on the file.
+rules still run on the file. The read cap (DC003, 128 KiB) applies first, so with the default
+this finding appears only when ``max-file-size`` is set below the read cap; hadolint's time on
+any file is bounded by its per-file budget (DC003) in any case.
 
 ## Why is this bad?
 A Dockerfile that large is almost always generated or a mistake, and it is checked by fewer

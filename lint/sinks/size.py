@@ -116,8 +116,9 @@ def _image_row(image: ImageResult, compared: bool, threshold: int) -> str:
         what = "timed out" if image.failure.timed_out else "failed"
         cells = f"❌ | {name} | {image.failure.side} build {what}"
         return f"| {cells} |" + " |" * (5 if compared else 2)
-    if image.status == "error":
-        return f"| ❌ | {name} | {_esc(image.note)} |" + " |" * (5 if compared else 2)
+    if image.status in ("error", "skipped"):
+        mark = "❌" if image.status == "error" else "⚠️"
+        return f"| {mark} | {name} | {_esc(image.note)} |" + " |" * (5 if compared else 2)
     head = image.head
     if head is None:  # pragma: no cover - every other status has a head
         return f"| | {name} |" + " |" * (5 if compared else 2)

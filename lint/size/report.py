@@ -63,7 +63,7 @@ class ImageResult:
     dockerfile: str
     context: str
     target: str | None
-    status: str  # compared, unchanged, new, head-only, failed, error
+    status: str  # compared, unchanged, new, head-only, failed, error, skipped
     base: Side | None = None
     head: Side | None = None
     alignment: Alignment | None = None

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from lint.dockerfile import Dockerfile, DockerfileError, parse
-from lint.engine import lines_where, stamped
+from lint.engine import READ_CAP, guard, lines_where, stamped
 from lint.finding import Finding
 from lint.git import Git, GitError
 from lint.size import align, budget, progress, waste
@@ -116,9 +116,12 @@ class _Job:
 def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
              base_sha: str | None, head_sha: str, changed: list[str] | None,
              dockerfiles: dict[str, Dockerfile], say: Say | None = None,
-             interval: float = progress.INTERVAL) -> SizeReport:
+             interval: float = progress.INTERVAL,
+             refused: Mapping[str, str] | None = None) -> SizeReport:
     """Build and measure. ``say``: where progress lines go (one call per line, from several
-    threads one at a time), every ``interval`` seconds while a build or the read runs."""
+    threads one at a time), every ``interval`` seconds while a build or the read runs.
+    ``refused``: Dockerfiles that did not pass the lint step's bounds (DC003), each with why;
+    their images are not built and their rows say so."""
     started = time.monotonic()
     if say is not None:
         lock = threading.Lock()
@@ -157,7 +160,8 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
                             "without a delta")
         compare, base_sha, changed = False, None, None
     report.compared = compare
-    jobs = _plan(settings, workspace, git, base_sha, head_sha, changed, dockerfiles, report)
+    jobs = _plan(settings, workspace, git, base_sha, head_sha, changed, dockerfiles, report,
+                 refused or {})
     client = (_client(settings, workspace, report) if any(j.base_ref for j in jobs) else None)
     with tempfile.TemporaryDirectory(prefix="dockerfile-review-size-") as tmp:
         worktree = Path(tmp) / "base"
@@ -184,10 +188,10 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
 
 def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | None,
           head_sha: str, changed: list[str] | None, dockerfiles: Mapping[str, Dockerfile],
-          report: SizeReport) -> list[_Job]:
+          report: SizeReport, refused: Mapping[str, str]) -> list[_Job]:
     jobs: list[_Job] = []
     run_id = secrets.token_hex(4)
-    selected = select(settings.images, workspace, dockerfiles, report.notes,
+    selected = select(settings.images, workspace, {*dockerfiles, *refused}, report.notes,
                       settings.buildx_command)
     for given, field, key, entry in ((settings.head_image, "reference", "head-image", "image"),
                                      (settings.base_image, "base_reference", "base-image",
@@ -202,8 +206,10 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
                                 f"{entry}: instead)")
     for index, image in enumerate(selected):
         image = _with_budgets(image, settings)
-        head_df = dockerfiles.get(image.dockerfile) or _parse_disk(workspace, image.dockerfile)
-        if head_df is None:
+        bounded = image.dockerfile in refused
+        head_df = None if bounded else (dockerfiles.get(image.dockerfile)
+                                        or _parse_disk(workspace, image.dockerfile))
+        if head_df is None and not bounded:
             report.notes.append(f"image {image.name}: {image.dockerfile} is not a readable "
                                 "Dockerfile at head; not measured")
             continue
@@ -216,6 +222,9 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
                 "alone is not measured")
         if changed is not None and not affected(image, changed, ignore_text):
             report.images.append(_quiet(image, "no change to its Dockerfile or context"))
+            continue
+        if head_df is None:
+            report.images.append(_skipped(image, refused[image.dockerfile]))
             continue
         job = _Job(image, head_df, head_tag=f"dockerfile-review-size:{run_id}-{index}-head")
         if image.reference:
@@ -292,12 +301,23 @@ def _quiet(image: Image, why: str) -> ImageResult:
                        note=f"not built: {why}")
 
 
+def _skipped(image: Image, why: str) -> ImageResult:
+    return ImageResult(image.name, image.dockerfile, image.context, image.target, "skipped",
+                       note=f"not built: the lint step did not pass it ({why})")
+
+
 def _parse_disk(root: Path, path: str) -> Dockerfile | None:
+    """A Dockerfile the lint step did not parse (an image's from compose or ``images``, a base
+    version), under the lint step's bounds (``engine.guard``): ``None`` if it is over one."""
     disk = root / path
     if not disk.is_file() or disk.is_symlink():
         return None
     try:
-        return parse(path, disk.read_bytes())
+        with disk.open("rb") as handle:
+            data = handle.read(READ_CAP + 1)
+        if guard(path, data, len(data)) is not None:
+            return None
+        return parse(path, data)
     except (OSError, DockerfileError):
         return None
 

@@ -27,16 +27,15 @@ MARGIN = 3
 REPEAT = 3
 
 #: shape -> n, chosen so that n takes some milliseconds and 8n stays within the parser's
-#: and the guard's bounds (65,535 bytes a line, nesting 16).
+#: and the guard's bounds (65,535 bytes a line, nesting 8, words of 1,024).
 SIZES = {
     "nested_substitutions": 40, "nested_lines": 60, "long_run_line": 200, "continued_run": 100,
-    "many_instructions": 150, "chown_copies": 40, "bracket_path": 400, "bracket_copies": 100,
+    "many_instructions": 150, "chown_copies": 40, "bracket_path": 120, "bracket_copies": 100,
     "many_heredocs": 60, "multi_heredoc_run": 60, "stage_chain": 40, "env_list": 150,
     "env_lines": 60, "big_context": 800, "pragmas": 100,
 }
 
 SUPERLINEAR = {
-    "bracket_path": "quadratic fnmatch in _paths; fixed on the bounds branch",
     "stage_chain": "every stage re-walks (and re-reads the ARG/ENV of) its whole chain of FROM "
                    "parents: quadratic in the chain's length (DC302, DC204, "
                    "Dockerfile.variables)",

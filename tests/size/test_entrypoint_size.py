@@ -126,3 +126,30 @@ def test_without_an_engine_lint_still_reports(tmp_path: Path,
     assert json.loads(run.files["dockerfile-review-size.json"])["skipped"].endswith(
         "linting still reports")
     assert PR == 7
+
+
+@pytest.mark.docker
+def test_a_file_over_the_lint_bounds_is_not_built(engine: Engine, busybox_base: str,
+                                                  tmp_path: Path,
+                                                  server: GitHubServer) -> None:  # noqa: F811
+    nested = "x"
+    for _ in range(17):
+        nested = "${A:-" + nested + "}"
+    start = f"FROM {busybox_base}\n"
+    repo = make_repo(tmp_path, start + blob("a", 1000), start + f"RUN echo {nested}\n")
+    run = run_action(tmp_path, repo, server, size="true", docker_command=engine.client,
+                     failure_threshold="none")
+    assert run.code == 0, run.stdout + run.stderr
+    reason = ("Variable substitutions nest 17 deep on line 2, deeper than 8: the file was not "
+              "linted; split or simplify it")
+    report = json.loads(run.files["dockerfile-review-size.json"])
+    (image,) = report["images"]
+    assert (image["name"], image["status"], image["note"]) == (
+        "app/Dockerfile", "skipped", f"not built: the lint step did not pass it ({reason})")
+    assert report["builds"] == 0
+    (comment,) = ours(server)
+    assert "| ⚠️ | app/Dockerfile | not built: the lint step did not pass it (Variable " in (
+        comment.body)
+    results = [r for r in json.loads(run.files["dockerfile-review.sarif"])["runs"][0]["results"]]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+            for r in results] == [("DC003", 2)]
