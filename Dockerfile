@@ -1,8 +1,9 @@
 # The image of the dockerfile-review GitHub Action (runs: using: docker, image: Dockerfile).
 #
 # BASE_IMAGE: python:3.12-slim (Debian trixie) pinned by its multi-arch index digest. Tests build
-# on a local stand-in (scripts/build-base-image: `--build-arg BASE_IMAGE=local/python:3.11`).
-# Any Debian-based image with python3 >= 3.11 and the venv module works.
+# on local stand-ins (scripts/build-base-image: `--build-arg BASE_IMAGE=local/python:3.11`, or
+# local/python:3.13-trixie from `--release trixie`). Any Debian-based image with python3 >= 3.11
+# and the venv module works. What each layer holds and weighs: docs/action-image.md.
 ARG BASE_IMAGE=python:3.12-slim@sha256:78387bc3881b8273120a12ebe6c1ab22b018ccc2c9adf565ae1ac9b536e184ea
 
 # The Docker client for the size step's BuildKit builds, taken from the base's own Debian
