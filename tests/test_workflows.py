@@ -85,6 +85,7 @@ def action_yml() -> dict[str, Any]:
 def test_the_expected_workflows_exist() -> None:
     assert [p.relative_to(ROOT).as_posix() for p in ALL] == [
         ".github/workflows/ci.yml",
+        ".github/workflows/release.yml",
         "examples/workflows/fork-safe-comment.yml",
         "examples/workflows/fork-safe-lint.yml",
         "examples/workflows/pull-request.yml",
