@@ -9,6 +9,7 @@ import pty
 import shutil
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Callable
 from pathlib import Path
 
@@ -318,9 +319,16 @@ def test_installed_entry_point_exists_and_runs(tmp_path: Path) -> None:
     """This source installed into a fresh virtualenv on top of the installed dependencies
     (none downloaded): ``importlib.metadata`` lists the console script, and it runs."""
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",
-                    str(venv)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   timeout=120)
     python = venv / "bin" / "python"
+    # This interpreter's packages (pip, the dependencies) through a .pth file rather than
+    # --system-site-packages: this interpreter is usually itself a venv (.venv/ from
+    # scripts/setup), whose packages --system-site-packages would not reach.
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; "
+                              "print(sysconfig.get_path('purelib'))"], check=True, timeout=60,
+                             capture_output=True, text=True).stdout.strip()
+    Path(purelib, "outer.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
     # The installed pip, and build isolation: the setuptools pyproject.toml asks for comes
     # from the package index pip is configured with.
     # From a copy: setuptools builds in the source tree (build/, *.egg-info).
