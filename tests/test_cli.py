@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -377,7 +378,20 @@ def test_readme_shows_the_real_help() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Local command", 1)[1].split("\n## ", 1)[0]
     shown = section.split("```text\n", 1)[1].split("```", 1)[0]
-    assert shown == real
+    if sys.version_info < (3, 13):
+        assert shown == real
+    else:
+        # The README shows the help as Python 3.11 and 3.12 (the action image's) print it;
+        # 3.13's argparse names an option's metavar once ("--format, -f {...}") and so wraps
+        # the lines differently: the same options and the same words after the option column.
+        def flags(text: str) -> list[str]:
+            return sorted(set(re.findall(r"(?<![\w-])--?[A-Za-z][\w-]*", text)))
+
+        def words(text: str) -> list[str]:
+            return [w for w in text.split() if not re.fullmatch(r"[-{\[].*|[A-Z]+[],.]*", w)]
+
+        assert flags(shown) == flags(real)
+        assert words(shown) == words(real)
 
 
 def test_a_named_file_outside_the_root_is_linted_under_its_absolute_path(
