@@ -38,6 +38,8 @@ const fs = require("fs");
 // run-lint.js, not the package's index.js: index.js also loads its log formatter, which needs
 // chalk 5 (an ES module), and require() of an ES module needs Node 20.19 (Debian 12 has 18).
 const { runLint } = require(path.join(process.argv[2], "build", "run-lint.js"));
+// Go's WebAssembly runtime wants globalThis.crypto, global only from Node 19 on.
+if (!globalThis.crypto) globalThis.crypto = require("crypto").webcrypto;
 (async () => {
   const out = {};
   for (const f of process.argv.slice(3)) {
