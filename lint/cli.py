@@ -2,7 +2,9 @@
 
 Exit codes: 0 nothing reaches the failure threshold, 1 something does, 2 the tool itself failed
 (bad option, missing path, hadolint missing or failing, a crashed rule). Findings are still
-printed in every case where there are any.
+printed in every case where there are any, except as SARIF: ``--format sarif`` writes nothing
+(and removes the ``--output`` file an earlier run left) when the run failed or a file was not
+fully linted, and exits 2, since an uploaded SARIF file that lacks findings closes their alerts.
 
 Paths named on the command line resolve against the working directory. Findings carry paths
 relative to ``--root``; a file named explicitly that lies outside it is still linted, under its
@@ -31,10 +33,15 @@ EPILOG = """\
 Options that take a list are repeatable and take comma lists (--ignore DC101,DL3008).
 Rule codes are case-insensitive.
 
+With --format sarif, a run that failed or could not fully lint a file (hadolint failed on it,
+or a DC002/DC003 finding) writes no SARIF at all and removes the --output file an earlier run
+left: code scanning closes every alert an uploaded SARIF file lacks.
+
 exit codes:
   0  nothing reaches the failure threshold
   1  a finding reaches the failure threshold
-  2  the tool itself failed (a bad option or code, a missing path, hadolint missing)"""
+  2  the tool itself failed (a bad option or code, a missing path, hadolint missing), or
+     --format sarif could not lint every file completely (no SARIF written)"""
 
 #: What a rule code looks like: two letters and four digits (DL3008, SC2164) or DC and three.
 CODE_FORMAT = re.compile(r"[A-Za-z]{2}\d{4}|[Dd][Cc]\d{3}")
@@ -202,6 +209,21 @@ def write(report: str, output: str | None) -> None:
         raise UsageError(f"--output: cannot write {output}: {exc.strerror or exc}") from None
 
 
+def clear(output: str | None) -> bool:
+    """Remove the report an earlier run left at ``output`` (a symlink itself, never its
+    target). Returns whether there was one."""
+    if not output:
+        return False
+    path = Path(output)
+    try:
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+            return True
+    except OSError as exc:
+        raise UsageError(f"--output: cannot remove {output}: {exc.strerror or exc}") from None
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -244,6 +266,16 @@ def _main(args: argparse.Namespace) -> int:
     errors = found.errors + result.errors + stage_errors(result, args.target)
     color = (args.format == "tty" and not args.output and not args.no_color
              and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    if args.format == "sarif" and (errors or result.incomplete):
+        # An incomplete SARIF log would close the alerts of what was not linted.
+        removed = clear(args.output)
+        for path, why in sorted(result.incomplete.items()):
+            print(f"error: {path} was not fully linted: {why}", file=sys.stderr)
+        for error in errors:
+            print(f"error: {error}", file=sys.stderr)
+        print("error: incomplete run: no SARIF written"
+              + (f" (removed the earlier {args.output})" if removed else ""), file=sys.stderr)
+        return 2
     write(render(args.format, result, color), args.output)
     for error in errors:
         print(f"error: {error}", file=sys.stderr)

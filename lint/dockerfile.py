@@ -45,6 +45,7 @@ _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
 # anything else is void as a whole (hadolint 2.15.1 behaves the same; see tests/test_pragmas.py).
 _PRAGMA = re.compile(r"^\s*#\s*hadolint\s+(global\s+)?ignore\s*=\s*(\S.*?)\s*$")
 _CODE = re.compile(r"^[DLSC]+[0-9]+$")
+_CHOMP_WORD = re.compile(r"""(?:^|(?<=\s))\d*<<-(?:"([^"]*)"|'([^']*)'|(\S+))(?=\s|$)""")
 
 
 class DockerfileError(Exception):
@@ -386,8 +387,9 @@ def _instruction(cmd: object) -> Instruction:
         flags.append((name.lower(), value))
     original = str(getattr(cmd, "original", ""))
     first_line = original.split("\n", 1)[0]
+    chomped = _chomped(first_line)
     heredocs = tuple(
-        Heredoc(h.name, _chomp(h.content) if _chomped(first_line, h.name) else h.content,
+        Heredoc(h.name, _chomp(h.content) if h.name in chomped else h.content,
                 h.file_descriptor)
         for h in getattr(cmd, "heredocs", ())
     )
@@ -407,11 +409,13 @@ def _instruction(cmd: object) -> Instruction:
     )
 
 
-def _chomped(first_line: str, name: str) -> bool:
-    """Was heredoc ``name`` opened with ``<<-`` (BuildKit's word pattern ``^(\\d*)<<(-?)(.+)$``,
-    the name optionally quoted)?"""
-    pattern = r"(?:^|\s)\d*<<-([\"']?)" + re.escape(name) + r"\1(?=\s|$)"
-    return re.search(pattern, first_line) is not None
+def _chomped(first_line: str) -> frozenset[str]:
+    """The names of the heredocs opened with ``<<-`` on ``first_line`` (BuildKit's word pattern
+    ``^(\\d*)<<(-?)(.+)$``, the name optionally quoted, and then with spaces). One pass with
+    one pattern for all of an instruction's heredocs: a pattern compiled per name made a file
+    of many heredocs superlinear (``tests/fuzz/test_cost.py``, ``multi_heredoc_run``)."""
+    return frozenset(next(g for g in m.groups() if g is not None)
+                     for m in _CHOMP_WORD.finditer(first_line))
 
 
 def _chomp(content: str) -> str:

@@ -109,6 +109,39 @@ def align(base: Dockerfile, head: Dockerfile, target: str | None = None) -> dict
     return out
 
 
+def folded(base: Dockerfile, head: Dockerfile, aligned: dict[int, int]) -> dict[int, int]:
+    """Base instruction line -> head instruction line, for each base instruction the head no
+    longer has (``aligned`` did not pair it) whose text now sits inside a neighbour: the
+    nearest paired instruction of the same keyword and stage, before or after it in the base
+    (over unpaired ones), whose head version holds its whole text. ``RUN apt-get update``
+    followed by ``RUN apt-get install -y gcc`` folded into ``RUN apt-get update && apt-get
+    install -y gcc`` is that instruction, even when another stage's RUN holds the same
+    words."""
+    old = base.instructions
+    paired = {b: h for h, b in aligned.items()}
+    out: dict[int, int] = {}
+    for n, ins in enumerate(old):
+        if ins.line in paired or ins.stage < 0:
+            continue
+        body = normal(ins)[len(ins.keyword):].strip()
+        if not body:
+            continue
+        for step in (1, -1):
+            k = n + step
+            while 0 <= k < len(old) and old[k].stage == ins.stage \
+                    and _family(old[k].keyword) == _family(ins.keyword) \
+                    and old[k].line not in paired:
+                k += step
+            if not (0 <= k < len(old)) or old[k].stage != ins.stage \
+                    or _family(old[k].keyword) != _family(ins.keyword):
+                continue
+            into = head.instruction_at(paired[old[k].line])
+            if into is not None and body in normal(into):
+                out[ins.line] = into.line
+                break
+    return out
+
+
 def stage_key(dockerfile: Dockerfile, stage: Stage, target: str | None) -> str:
     """A stage's identity across versions: its place in the shipped chain, else its name,
     else its index."""
@@ -137,4 +170,4 @@ def instruction_keys(dockerfile: Dockerfile, target: str | None) -> dict[int, st
     return out
 
 
-__all__ = ["align", "instruction_keys", "normal", "stage_key"]
+__all__ = ["align", "folded", "instruction_keys", "normal", "stage_key"]

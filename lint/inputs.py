@@ -2,7 +2,8 @@
 
 GitHub upper-cases the input name and keeps its hyphens (``INPUT_FAILURE-THRESHOLD``), which no
 shell can read; ``action.yml`` may map them to underscores too. Both the pull-request settings
-(``lint.github.settings``) and the size step's (``lint.size.settings``) read inputs here.
+(``lint.github.settings``) and the size step's (``lint.size.settings``) read inputs here,
+and hold secret ones in ``Secret``.
 """
 
 from __future__ import annotations
@@ -25,4 +26,30 @@ def split_list(value: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in value.replace("\n", ",").split(",") if p.strip())
 
 
-__all__ = ["read_input", "split_list"]
+class Secret:
+    """A string that never shows itself: repr and str are ``***``."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+__all__ = ["Secret", "read_input", "split_list"]

@@ -28,7 +28,7 @@ from lint.diff import Change, FileLines
 from lint.discovery import glob_match, is_dockerfile_name
 from lint.dockerfile import Dockerfile
 from lint.finding import Finding
-from lint.identity import align, stage_key
+from lint.identity import align, folded, stage_key
 
 #: The hadolint configuration files a change can touch (read at the base too).
 CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
@@ -91,8 +91,10 @@ def match(
     A head finding is existing when the same code fires at the corresponding place of the
     base, in this order: the same instruction, the two versions' instructions aligned through
     their diff (``lint.identity.align``), so an edited instruction still corresponds to what it
-    was; the same fingerprint (an instruction the diff could not pair); an instruction of the
-    same keyword and stage that the head no longer has (merged into another); the same stage (a
+    was, and an instruction the head no longer has is the neighbour it was folded into
+    (``lint.identity.folded``); the same fingerprint (an instruction the diff could not pair);
+    an instruction of the same keyword and stage that the head no longer has (merged into
+    another); the same stage (a
     finding on a ``FROM`` line, by the stage's identity, not its ``FROM`` text); the whole file
     (a finding outside any instruction). Each base finding is used once, so a code that fires
     more often than before is new as often as it fires more. What is left of the base is
@@ -102,6 +104,8 @@ def match(
     state = [False] * len(head)
     aligned = (align(base_df, head_df, target)
                if head_df is not None and base_df is not None else {})
+    into = (folded(base_df, head_df, aligned)
+            if head_df is not None and base_df is not None else {})
 
     def place(f: Finding, df: Dockerfile | None, stage_of: bool) -> tuple[str, object]:
         ins = df.instruction_at(f.line) if df is not None else None
@@ -139,8 +143,18 @@ def match(
         kind, line = place(f, base_df, False)
         return line if kind == "ins" else None
 
+    def own_line(f: Finding) -> object:
+        kind, line = place(f, head_df, False)
+        return line if kind == "ins" else None
+
+    def folded_line(f: Finding) -> object:
+        kind, line = place(f, base_df, False)
+        return into.get(line) if kind == "ins" and isinstance(line, int) else None
+
     if "instruction" in passes:
         take(head_ins, base_ins)
+        # An instruction the head no longer has lives on in the neighbour it was folded into.
+        take(own_line, folded_line)
     if "fingerprint" in passes:
         take(lambda f: f.fingerprint or None, lambda f: f.fingerprint or None)
 

@@ -44,6 +44,23 @@ class LintResult:
     files: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Files that could not be fully linted, each with why (a DC002 or DC003 finding, or
+    #: hadolint failing on it), whatever the configuration ignores: a report that is missing
+    #: their findings must not replace a complete one (code scanning would close alerts).
+    incomplete: dict[str, str] = field(default_factory=dict)
+
+
+#: Why a file is incomplete when hadolint failed on it (its exit code, a timeout or its output).
+HADOLINT_FAILED = "hadolint failed on it (exit code, time limit or unreadable output)"
+
+
+def could_not_lint(path: str) -> str:
+    """The run's error for a file hadolint failed on."""
+    return f"hadolint could not lint {path}"
+
+
+#: Findings that say a file was not (fully) linted: too large for hadolint, refused before parsing.
+PARTIAL = (engine.TOO_LARGE, engine.NOT_LINTED)
 
 
 def _shipped_only(findings: list[Finding], df: Dockerfile, ctx: RuleContext) -> list[Finding]:
@@ -135,7 +152,8 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
                 result.errors.append(str(exc))
                 found_h, failed = [], []
             for path in failed:
-                result.errors.append(f"hadolint could not lint {path}")
+                result.errors.append(could_not_lint(path))
+                result.incomplete.setdefault(path, HADOLINT_FAILED)
             for f in found_h:
                 lmap = line_maps.get(f.path)
                 if lmap is not None and 1 <= f.line <= len(lmap):
@@ -153,6 +171,9 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
         if df is not None and not options.hadolint_all_stages:
             hl = _shipped_only(hl, df, result.contexts[path])
         combined += mine + hl
+    for f in combined:
+        if f.code in PARTIAL:
+            result.incomplete.setdefault(f.path, f"{f.code}: {f.message}")
     combined = engine.apply_config(combined, config, result.dockerfiles)
     unparsed = [p for p in result.files if p in ours and p not in result.dockerfiles]
     combined = engine.supersede(combined, unparsed)

@@ -178,6 +178,8 @@ class Fault:
     delay: float = 0.0
     times: int | None = 1
     hits: int = 0
+    #: a plain-text body instead of GitHub's JSON error (a proxy's or a broken server's reply)
+    text: str | None = None
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method in ("*", method) and fnmatch.fnmatchcase(path, self.path)
@@ -192,6 +194,13 @@ class Request:
     headers: dict[str, str]
     body: Any
     authorized: bool
+
+
+@dataclass(frozen=True)
+class PlainText:
+    """A reply body sent as ``text/plain`` as it is, not as JSON."""
+
+    text: str
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -211,6 +220,9 @@ class GitHubServer:
         self.faults: list[Fault] = []
         self.pr_files: dict[int, list[PRFile]] = {}
         self.files: dict[tuple[str, str], bytes] = {}
+        #: where the ``Link`` header's page URLs point (``None``: this server); a test of where
+        #: the token goes names another origin here
+        self.link_origin: str | None = None
         self._next_id = 1_000_001
         self._lock = threading.RLock()
         self._released = threading.Event()
@@ -274,10 +286,11 @@ class GitHubServer:
 
     def inject(self, method: str, path: str, *, status: int | None = None,
                message: str | None = None, headers: Mapping[str, str] | None = None,
-               after: bool = False, delay: float = 0.0, times: int | None = 1) -> Fault:
+               after: bool = False, delay: float = 0.0, times: int | None = 1,
+               text: str | None = None) -> Fault:
         """Answer matching requests (``path`` is a glob over the request path) with a fault."""
         fault = Fault(method.upper(), path, status, message, dict(headers or {}), after, delay,
-                      times)
+                      times, text=text)
         with self._lock:
             self.faults.append(fault)
         return fault
@@ -374,6 +387,8 @@ class GitHubServer:
 
     def _fault_reply(self, fault: Fault) -> tuple[int, dict[str, str], Any]:
         assert fault.status is not None
+        if fault.text is not None:
+            return fault.status, fault.headers, PlainText(fault.text)
         return self._error(fault.status, fault.message, fault.headers)
 
     # routes
@@ -473,7 +488,8 @@ class GitHubServer:
         def link(number: int, rel: str) -> str:
             params = {k: v[0] for k, v in query.items()}
             params.update(per_page=str(per_page), page=str(number))
-            return f'<{self._api(path)}?{urlencode(params)}>; rel="{rel}"'
+            origin = self.link_origin or self.url
+            return f'<{origin}{path}?{urlencode(params)}>; rel="{rel}"'
 
         if page > 1:
             links += [link(page - 1, "prev")]
@@ -619,10 +635,13 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a bug in the test server must fail the test, not hang it
             app._violation(f"{self.command} {self.path}: test server error: {exc!r}")
             status, headers, body = app._error(500)
-        payload = b"" if body is None else json.dumps(body).encode()
+        plain = isinstance(body, PlainText)
+        payload = (body.text.encode() if isinstance(body, PlainText)
+                   else b"" if body is None else json.dumps(body).encode())
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", "text/plain; charset=utf-8" if plain
+                             else "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(payload)))
             self.send_header("X-GitHub-Media-Type", "github.v3; format=json")
             self.send_header("X-GitHub-Api-Version-Selected", "2022-11-28")

@@ -26,8 +26,10 @@ INPUTS = (
     "trusted-registries", "override-error", "override-warning", "override-info", "override-style",
     "no-fail", "format", "output-file", "include", "exclude", "filter-mode", "annotations",
     "comment", "comment-key", "comment-author", "target", "hadolint-all-stages", "pin-exempt",
-    "fetch-base", "size", "images", "head-image", "max-image-size", "max-size-increase",
-    "minimum-change-threshold", "build-timeout", "max-parallel-builds", "docker-command",
+    "fetch-base", "size", "images", "head-image", "base-image", "registry-username",
+    "registry-password", "docker-config", "registry-max-download", "max-image-size",
+    "max-size-increase", "minimum-change-threshold", "build-timeout", "max-parallel-builds",
+    "docker-command",
 )
 DEFAULTS = {
     "github-token": "${{ github.token }}", "recursive": "true", "failure-threshold": "warning",
@@ -35,7 +37,7 @@ DEFAULTS = {
     "filter-mode": "added", "annotations": "true", "comment": "on-change",
     "comment-author": "github-actions[bot]", "hadolint-all-stages": "false", "fetch-base": "true",
     "size": "true", "minimum-change-threshold": "1KiB", "build-timeout": "15m",
-    "max-parallel-builds": "2", "docker-command": "docker",
+    "max-parallel-builds": "2", "docker-command": "docker", "registry-max-download": "2GiB",
 }
 OUTPUTS = (
     "sarif-file", "findings", "new-findings", "report-json", "comment-url", "comment-file",
@@ -44,7 +46,8 @@ OUTPUTS = (
 # Inputs the size step (lint/size/) reads rather than settings.py.
 SIZE_INPUTS = frozenset({
     "images", "head-image", "max-image-size", "max-size-increase", "minimum-change-threshold",
-    "build-timeout", "max-parallel-builds", "docker-command",
+    "build-timeout", "max-parallel-builds", "docker-command", "base-image", "registry-username",
+    "registry-password", "docker-config", "registry-max-download",
 })
 
 

@@ -368,7 +368,8 @@ def test_help_names_the_command_and_lists_the_exit_codes(tmp_path: Path) -> None
         "exit codes:\n"
         "  0  nothing reaches the failure threshold\n"
         "  1  a finding reaches the failure threshold\n"
-        "  2  the tool itself failed (a bad option or code, a missing path, hadolint missing)\n")
+        "  2  the tool itself failed (a bad option or code, a missing path, hadolint missing), or\n"
+        "     --format sarif could not lint every file completely (no SARIF written)\n")
 
 
 def test_readme_shows_the_real_help() -> None:
@@ -537,3 +538,47 @@ def test_a_named_file_that_exclude_matches_is_a_note(clean: Path) -> None:
     proc = _run(clean, "--ignore", "DC301", "--exclude", "api.*", "Dockerfile", "api.Dockerfile")
     assert (proc.returncode, proc.stdout, proc.stderr) == (
         0, "no findings in 1 file\n", "note: skipped api.Dockerfile: --exclude matches it\n")
+
+
+# 17 nested substitutions: DC003, the file is refused before parsing.
+DEEP = "FROM alpine:3.20\nRUN echo " + "${A:-" * 17 + "x" + "}" * 17 + "\n"
+DEEP_WHY = ("DC003: Variable substitutions nest 17 deep on line 2, deeper than 16: the file was "
+            "not linted; split or simplify it")
+
+
+def test_sarif_of_an_incomplete_run_is_not_written_and_an_old_one_is_removed(
+        project: Path) -> None:
+    (project / "deep.Dockerfile").write_text(DEEP, encoding="utf-8")
+    (project / "out.sarif").write_text("{}", encoding="utf-8")  # an earlier run's
+    proc = _run(project, "--format", "sarif", "--output", "out.sarif", "Dockerfile",
+                "deep.Dockerfile")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (f"error: deep.Dockerfile was not fully linted: {DEEP_WHY}\n"
+                           "error: incomplete run: no SARIF written (removed the earlier "
+                           "out.sarif)\n")
+    assert not (project / "out.sarif").exists()
+    # Nothing on stdout either, and ignoring DC003 does not make the file linted.
+    proc = _run(project, "--format", "sarif", "--ignore", "DC003", "deep.Dockerfile")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.endswith("error: incomplete run: no SARIF written\n")
+    # Other formats report the finding as usual.
+    proc = _run(project, "--format", "json", "Dockerfile", "deep.Dockerfile")
+    assert proc.returncode == 1
+    assert ("DC003", 2) in _codes(proc.stdout)
+
+
+def test_sarif_is_not_written_when_hadolint_fails(project: Path) -> None:
+    from lint.hadolint import find_binary
+
+    wrapper = project / "hadolint-bad-option"  # the real hadolint, with an option it lacks
+    wrapper.write_text(f'#!/bin/sh\nexec {find_binary()} --no-such-option "$@"\n')
+    wrapper.chmod(0o755)
+    proc = _run(project, "--format", "sarif", "-o", "out.sarif", "Dockerfile",
+                env=_env(HADOLINT_BIN=str(wrapper)))
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        "error: Dockerfile was not fully linted: hadolint failed on it (exit code, time limit "
+        "or unreadable output)\n"
+        "error: hadolint could not lint Dockerfile\n"
+        "error: incomplete run: no SARIF written\n")
+    assert not (project / "out.sarif").exists()

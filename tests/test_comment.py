@@ -179,3 +179,21 @@ def test_inline(raw: str, safe: str) -> None:
 ])
 def test_redact(raw: str, safe: str) -> None:
     assert redact(raw) == safe
+
+
+INCOMPLETE = {"deep/Dockerfile": "DC003: Variable substitutions nest 17 deep on line 2, deeper "
+                                 "than 16: the file was not linted; split or simplify it",
+              "we|ird](x).Dockerfile": "hadolint failed on it (exit code, time limit or "
+                                       "unreadable output)"}
+
+
+def test_golden_incomplete_run_says_which_files_and_why() -> None:
+    gaps = comment.gaps(INCOMPLETE, ["size step failed: <boom> @octocat"])
+    text = comment.render(pr_review(), CTX, KEY, SIZE, gaps=gaps)
+    check_golden("incomplete.md", text)
+    assert text.index("Incomplete run") < text.index("| Dockerfile |")  # before everything
+    # Cut down to the bare minimum, the section stays.
+    cut = comment.render(many(400, "x" * 200), CTX, KEY, gaps=gaps, limit=4000)
+    assert len(cut) <= 4000
+    assert gaps in cut
+    assert "the JSON report has every finding" in cut

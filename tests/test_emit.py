@@ -16,7 +16,8 @@ TOKEN = "plain-opaque-value-7c1d9e"  # no ghp_/ghs_ shape: format-based masking 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("variable", ["INPUT_GITHUB-TOKEN", "INPUT_GITHUB_TOKEN", "GITHUB_TOKEN"])
+@pytest.mark.parametrize("variable", ["INPUT_GITHUB-TOKEN", "INPUT_GITHUB_TOKEN", "GITHUB_TOKEN",
+                                      "INPUT_REGISTRY-PASSWORD", "INPUT_REGISTRY_PASSWORD"])
 def test_every_output_is_scrubbed(variable: str, tmp_path: Path,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     out = Emitter(tokens({variable: TOKEN})).into(tmp_path, tmp_path / "summary",

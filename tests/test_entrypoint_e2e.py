@@ -62,7 +62,7 @@ class Repo:
     head: str
 
 
-def make_repo(tmp: Path, head_app: str = HEAD_APP) -> Repo:
+def make_repo(tmp: Path, head_app: str = HEAD_APP, extra: dict[str, str] | None = None) -> Repo:
     origin = tmp / "origin"
     origin.mkdir()
     git(origin, "init", "-q", "-b", "main")
@@ -75,6 +75,9 @@ def make_repo(tmp: Path, head_app: str = HEAD_APP) -> Repo:
     base = git(origin, "rev-parse", "HEAD")
     (origin / "app" / "Dockerfile").write_text(head_app)
     (origin / WEIRD).write_text(WEIRD_TEXT)
+    for name, text in (extra or {}).items():
+        (origin / name).parent.mkdir(parents=True, exist_ok=True)
+        (origin / name).write_text(text)
     git(origin, "add", "-A")
     git(origin, "commit", "-q", "-m", "head")
     head = git(origin, "rev-parse", "HEAD")
@@ -129,7 +132,8 @@ def parse_outputs(text: str) -> dict[str, str]:
 
 
 def run_action(tmp: Path, repo: Repo, server: GitHubServer, run_id: str = "1001",
-               event: tuple[str, dict[str, Any]] | None = None, **inputs: str) -> Run:
+               event: tuple[str, dict[str, Any]] | None = None,
+               variables: dict[str, str] | None = None, **inputs: str) -> Run:
     event_name, body = event or ("pull_request", payload(repo, server.repository))
     event_path = tmp / "event.json"
     event_path.write_text(json.dumps(body))
@@ -153,6 +157,7 @@ def run_action(tmp: Path, repo: Repo, server: GitHubServer, run_id: str = "1001"
         "GITHUB_STEP_SUMMARY": str(summary),
         "INPUT_GITHUB_TOKEN": TOKEN, "INPUT_SIZE": "false", "INPUT_INCLUDE": WEIRD_GLOB,
         **{f"INPUT_{k.upper()}": v for k, v in inputs.items()},
+        **(variables or {}),
     }
     proc = subprocess.run([sys.executable, str(ROOT / "entrypoint.py")], cwd=repo.workspace,
                           env=env, capture_output=True, text=True, timeout=300, check=False)

@@ -165,3 +165,22 @@ def test_context_rules_see_the_same_kind_of_tree_on_both_sides(tmp_path: Path) -
                           "added")
     assert (result.new, result.fixed) == ([], [])
     assert "DC304" in {f.code for f in result.existing}
+
+
+def test_a_run_folded_into_its_neighbour_keeps_its_findings_there(tmp_path: Path) -> None:
+    # Two RUNs folded into one in a new base stage while the shipped stage repeats the same
+    # first command: the old `apt-get update` lives on in the RUN that now holds its text
+    # (line 2), not in the shipped stage's (line 9), so the DL3009 of line 9 is the new one
+    # (sissbruecker/linkding@ad070e7019, judged twice).
+    base = ("FROM python:3.11-slim\nRUN apt-get update\nRUN apt-get -y install gcc\n"
+            "RUN apt-get -y install mime-support\nCMD [\"app\"]\n")
+    head = ("FROM python:3.11-slim AS base\nRUN apt-get update && apt-get -y install gcc\n"
+            "WORKDIR /src\n\n"
+            "FROM base AS deps\nRUN pip wheel --no-cache-dir -w /w flask==3.0.0\n\n"
+            "FROM python:3.11-slim AS final\n"
+            "RUN apt-get update && apt-get -y install mime-support\n"
+            "COPY --from=deps /w /w\nCMD [\"app\"]\n")
+    new, fixed = compare(tmp_path, base, head)
+    assert ("DL3009", 9) in new
+    assert ("DL3009", 2) not in new
+    assert not any(code == "DL3009" for code, _ in fixed)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lint.sinks import summary
-from tests.test_comment import CTX, SIZE, check_golden, many, pr_review
+from lint.sinks import comment, summary
+from tests.test_comment import CTX, INCOMPLETE, SIZE, check_golden, many, pr_review
 
 
 def test_golden_summary() -> None:
@@ -29,3 +29,12 @@ def test_summary_cut_is_measured_in_bytes() -> None:
 def test_big_report_fits_under_one_mebibyte() -> None:
     text = summary.render(many(6000, "x" * 150), CTX)
     assert 900_000 < len(text.encode("utf-8")) <= summary.SUMMARY_LIMIT
+
+
+def test_golden_summary_of_an_incomplete_run() -> None:
+    gaps = comment.gaps(INCOMPLETE, [])
+    text = summary.render(pr_review(), CTX, SIZE, "", gaps=gaps)
+    check_golden("summary_incomplete.md", text)
+    cut = summary.render(many(300, "é" * 100), CTX, None, "", limit=20_000, gaps=gaps)
+    assert gaps in cut
+    assert "limit; the JSON report (the report-json output) has every finding" in cut

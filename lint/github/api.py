@@ -18,6 +18,15 @@ that got no reply at all (timed out, connection lost) may still be stored later,
 are listed again and again, with backoff, for up to ``settle`` seconds (60 by default) before
 the next POST. A run that finds several comments of ours (same marker, same author) keeps the
 oldest, updates it and deletes the others; a deletion GitHub refuses is a warning.
+
+The token goes to the API's origin (scheme, host, port of ``api_url``) and nowhere else, whatever
+a reply names. PyGithub follows a ``Link`` page URL or a redirect ``Location`` to another host
+only after ``assert`` checks (gone under ``python -O``; a GitHub Enterprise host's subdomains
+pass them) and keeps the ``Authorization`` header on a redirect to another port or scheme of the
+same host. So every connection PyGithub opens is ours (``_OriginBound``): it sends nothing to
+another origin, and a reply whose ``Link`` or ``Location`` names another origin is refused before
+PyGithub reads it (a ``GitHubError``, nothing followed). ``tests/test_token_origin.py`` checks
+this against a second loopback server that records every ``Authorization`` header it gets.
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import github
 import requests
@@ -38,6 +48,11 @@ from github import Auth
 from github.GithubException import GithubException
 from github.Issue import Issue
 from github.IssueComment import IssueComment
+from github.Requester import (
+    HTTPRequestsConnectionClass,
+    HTTPSRequestsConnectionClass,
+    RequestsResponse,
+)
 from urllib3 import Retry
 from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 
@@ -164,6 +179,76 @@ class _Retry(Retry):
             self.policy.sleep(wait)
 
 
+Origin = tuple[str, str, int]
+
+
+def origin(url: str) -> Origin | None:
+    """(scheme, host, port) of an absolute URL, the port made explicit; None for anything that
+    is not an absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
+
+
+def _link_urls(value: str) -> list[str]:
+    """The URLs of a ``Link`` header (RFC 8288: ``<url>; rel=...``, comma-separated)."""
+    return [part.split(">", 1)[0].strip() for part in value.split("<")[1:]]
+
+
+class OffOrigin(Exception):
+    """A request for, or a reply pointing at, another origin than the API's: refused."""
+
+    def __init__(self, status: int | None, what: str) -> None:
+        super().__init__(what)
+        self.status = status
+        self.what = what
+
+
+def _bound(base: type[Any], api: Origin) -> type[Any]:
+    """``base`` (one of PyGithub's connection classes) bound to the API's origin."""
+
+    class _OriginBound(base):  # type: ignore[misc]
+        def getresponse(self) -> RequestsResponse:
+            here = (str(self.protocol), str(self.host).lower(), int(self.port))
+            if here != api:
+                # PyGithub asked for another origin (a Link or a redirect it would follow):
+                # nothing is sent, so the Authorization header goes nowhere.
+                raise OffOrigin(None, "a request for another host, port or scheme")
+            reply: RequestsResponse = super().getresponse()
+            named = [reply.headers.get("Location", "")] if 300 <= reply.status < 400 else []
+            named += _link_urls(reply.headers.get("Link", ""))
+            base_url = f"{api[0]}://{api[1]}:{api[2]}{self.url}"
+            if any(origin(urljoin(base_url, url)) != api for url in named if url):
+                reply.response.close()
+                raise OffOrigin(reply.status, "the reply points at another host, port or "
+                                "scheme")
+            return reply
+
+    return _OriginBound
+
+
+def _bind_to_origin(gh: github.Github, api_url: str) -> None:
+    """Make every connection ``gh`` opens an ``_OriginBound`` one. PyGithub (pinned) keeps its
+    connection classes in name-mangled class attributes; instance attributes shadow them for
+    this client only (``Requester.injectConnectionClasses`` would change every client)."""
+    api = origin(api_url)
+    if api is None:
+        raise ValueError("the GitHub API URL must be an absolute http(s) URL")
+    requester = gh.requester
+    http = _bound(HTTPRequestsConnectionClass, api)
+    https = _bound(HTTPSRequestsConnectionClass, api)
+    requester._Requester__httpConnectionClass = http  # type: ignore[attr-defined]
+    requester._Requester__httpsConnectionClass = https  # type: ignore[attr-defined]
+    requester._Requester__connectionClass = (  # type: ignore[attr-defined]
+        https if api[0] == "https" else http)
+
+
 class Client:
     """The action's GitHub calls for one repository. The token stays inside PyGithub."""
 
@@ -187,6 +272,7 @@ class Client:
             base_url=self.api_url, auth=Auth.Token(token), timeout=max(1, math.ceil(timeout)),
             retry=retry, per_page=100, lazy=True,
             seconds_between_requests=None, seconds_between_writes=None)
+        _bind_to_origin(self._gh, self.api_url)
         self._repo = self._gh.get_repo(repository)
 
     def __repr__(self) -> str:
@@ -338,6 +424,10 @@ class Client:
                 message += (f" (rate limited: GitHub asks to wait {wait:.0f} s"
                             f"{'' if wait <= self._policy.max_wait else ', more than max-wait'})")
             raise GitHubError(method, path, exc.status, message) from exc
+        except OffOrigin as exc:
+            raise GitHubError(method, path, exc.status,
+                              f"{exc.what}; not followed (the token goes only to the API host)"
+                              ) from None
         except requests.RequestException as exc:
             raise GitHubError(method, path, None, _no_reply(exc)) from exc
 

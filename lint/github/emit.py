@@ -31,7 +31,9 @@ def plain(text: str) -> str:
     return DEFUSED + text if text.lstrip().startswith("::") else text
 
 #: Where the token can come from: the ``github-token`` input (both spellings) and the variable.
-TOKEN_VARIABLES = ("INPUT_GITHUB-TOKEN", "INPUT_GITHUB_TOKEN", "GITHUB_TOKEN")
+# The job token, and the password for registries the size step reads base images from.
+TOKEN_VARIABLES = ("INPUT_GITHUB-TOKEN", "INPUT_GITHUB_TOKEN", "GITHUB_TOKEN",
+                   "INPUT_REGISTRY-PASSWORD", "INPUT_REGISTRY_PASSWORD")
 
 
 def tokens(env: Mapping[str, str]) -> tuple[str, ...]:
@@ -88,6 +90,12 @@ class Emitter:
         if self.workspace is None:
             raise outputs.OutputError(f"{relative}: no workspace to write it in")
         outputs.write_file(self.workspace, relative, self.scrub(text))
+
+    def remove(self, relative: str) -> bool:
+        """Remove a report file an earlier run left (``outputs.remove_file``)."""
+        if self.workspace is None:
+            return False
+        return outputs.remove_file(self.workspace, relative)
 
     def summary(self, text: str) -> None:
         outputs.write_summary(self.summary_path, self.scrub(text))

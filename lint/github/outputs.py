@@ -82,5 +82,19 @@ def write_file(workspace: Path, relative: str, text: str) -> Path:
     return target
 
 
-__all__ = ["OutputError", "format_outputs", "workspace_file", "write_file", "write_outputs",
+def remove_file(workspace: Path, relative: str) -> bool:
+    """Remove a report file inside the workspace (a symlink there is removed, never what it
+    points to). Returns whether there was one."""
+    target = workspace_file(workspace, relative)
+    try:
+        if not (target.is_symlink() or target.is_file()):
+            return False
+        target.unlink()
+    except OSError as exc:
+        raise OutputError(f"cannot remove {relative}: {exc.strerror or exc}") from None
+    return True
+
+
+__all__ = ["OutputError", "format_outputs", "remove_file", "workspace_file", "write_file",
+           "write_outputs",
            "write_summary"]

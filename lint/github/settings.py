@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lint.config import LEVELS, THRESHOLDS, Overrides
-from lint.inputs import read_input, split_list
+from lint.inputs import Secret, read_input, split_list
 
 FORMATS = ("sarif", "json", "tty")
 FILTER_MODES = ("added", "diff_context", "file", "nofilter")
@@ -24,32 +24,6 @@ _FALSE = ("false", "no", "off", "0")
 
 class SettingsError(Exception):
     """An input or environment variable that cannot be used."""
-
-
-class Secret:
-    """A string that never shows itself: repr and str are ``***``."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
@@ -185,9 +159,29 @@ class Settings:
         return ":".join(parts) or "default"
 
 
+def sarif_location(env: Mapping[str, str]) -> tuple[Path, str]:
+    """Where a run would write its SARIF file (workspace, relative path), read leniently, so
+    that a run refused for a bad input can still clear an earlier run's file: ``output-file``
+    unless ``format`` names another format, which keeps the default name."""
+    workspace = Path(env.get("GITHUB_WORKSPACE") or ".").absolute()
+    fmt = read_input(env, "format", "sarif").lower()
+    default = "dockerfile-review.sarif"
+    return workspace, default if fmt in FORMATS and fmt != "sarif" else read_input(
+        env, "output-file", default)
+
+
 def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
-__all__ = ["COMMENT_MODES", "FILTER_MODES", "FORMATS", "Secret", "Settings", "SettingsError",
-           "read_input", "split_list"]
+__all__ = [
+    "COMMENT_MODES",
+    "FILTER_MODES",
+    "FORMATS",
+    "Secret",
+    "Settings",
+    "SettingsError",
+    "read_input",
+    "sarif_location",
+    "split_list",
+]

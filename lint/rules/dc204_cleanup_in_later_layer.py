@@ -83,24 +83,30 @@ ENABLED = False
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
     for stage in dockerfile.stages:
-        present: list[tuple[str, int]] = []  # paths earlier RUNs left behind, with their line
+        # Paths earlier RUNs left behind, with the first line that made each. Keyed by path:
+        # a RUN of 1,000 ``pip install`` makes the same cache 1,000 times, and every deletion
+        # is compared with each path once, not once per time it was made.
+        present: dict[str, int] = {}
         for ins, cwd in walk(dockerfile, stage):
             if ins.keyword != "RUN":
                 continue
-            mounts, new, hit = mount_targets(ins, cwd), list[str](), None
+            mounts, new, hit = mount_targets(ins, cwd), dict[str, None](), None
             for words, here in shell_steps(dockerfile, ins, cwd, context.scripts):
                 created, deleted = effects(words, here)
                 if created is _PIP and _pip_cache_off(dockerfile, ins):
                     created = []
                 for gone in deleted:
-                    origin = next((line for p, line in present if overlaps(gone, p)), None)
+                    origin = next((line for p, line in present.items() if overlaps(gone, p)),
+                                  None)
                     if origin is not None and hit is None and ins.stage == stage.index:
                         hit = Hit(ins.line, ins.end_line, args={"path": gone, "origin": origin},
                                   related=(origin,))
-                    present = [(p, line) for p, line in present if not inside(p, gone)]
-                    new = [p for p in new if not inside(p, gone)]
-                new += [p for p in created if not any(inside(p, m) for m in mounts)]
-            present += [(p, ins.line) for p in new]
+                    present = {p: line for p, line in present.items() if not inside(p, gone)}
+                    new = {p: None for p in new if not inside(p, gone)}
+                new.update((p, None) for p in created if p not in new
+                           and not any(inside(p, m) for m in mounts))
+            for p in new:
+                present.setdefault(p, ins.line)
             if hit:
                 yield hit
 

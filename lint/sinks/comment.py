@@ -14,7 +14,7 @@ report, capped at 1 MiB: see ``summary``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lint.catalog import help_uri
@@ -145,11 +145,30 @@ class _Budget:
     size: bool = True
 
 
+def gaps(incomplete: Mapping[str, str], errors: Sequence[str]) -> str:
+    """Why this run wrote no SARIF: each file not fully linted with its reason, and each
+    error of the run. Never cut from the report."""
+    items = [f"- {neutralize.inline(path)}: {neutralize.message(why)}"
+             for path, why in sorted(incomplete.items())]
+    items += [f"- {neutralize.message(error)}" for error in errors]
+    return "\n".join([
+        "⚠️ **Incomplete run: no SARIF file was written**, so code scanning keeps its alerts "
+        "(it closes every alert an uploaded file lacks).",
+        "",
+        *items,
+    ])
+
+
 def _compose(review: Review, ctx: Context, size: str | None, head: str, budget: _Budget,
-             pointer: str) -> str:
+             pointer: str, gaps: str | None = None) -> str:
     touched = [r for r in review.files if r.reason != "unchanged"]
     others = [r for r in review.files if r.reason == "unchanged"]
-    parts: list[str] = [head, verdict(review, ctx), ""] if head else [verdict(review, ctx), ""]
+    line = verdict(review, ctx)
+    if gaps and line.startswith(("✅", "🎉")):  # not all clear: some files were not linted
+        line = "⚠️" + line[1:]
+    parts: list[str] = [head, line, ""] if head else [line, ""]
+    if gaps:
+        parts += [gaps, ""]
     if touched:
         parts += [*_table(touched, ctx, budget.table_rows), ""]
     if others:
@@ -197,11 +216,11 @@ def _compose(review: Review, ctx: Context, size: str | None, head: str, budget: 
 
 
 def render_capped(review: Review, ctx: Context, size: str | None, *, head: str, limit: int,
-                  measure: Callable[[str], int], pointer: str) -> str:
+                  measure: Callable[[str], int], pointer: str, gaps: str | None = None) -> str:
     """The report, degraded step by step until ``measure(text) <= limit``."""
     budgets = [_Budget(), _Budget(details=False)]
     for budget in budgets:
-        text = _compose(review, ctx, size, head, budget, pointer)
+        text = _compose(review, ctx, size, head, budget, pointer, gaps)
         if measure(text) <= limit:
             return text
     # Cut the list of new findings: the largest count that fits (binary search).
@@ -209,7 +228,8 @@ def render_capped(review: Review, ctx: Context, size: str | None, *, head: str, 
     best = None
     while lo <= hi:
         mid = (lo + hi) // 2
-        text = _compose(review, ctx, size, head, _Budget(new=mid, details=False), pointer)
+        text = _compose(review, ctx, size, head, _Budget(new=mid, details=False), pointer,
+                        gaps)
         if measure(text) <= limit:
             best, lo = text, mid + 1
         else:
@@ -218,21 +238,26 @@ def render_capped(review: Review, ctx: Context, size: str | None, *, head: str, 
         return best
     for budget in (_Budget(new=0, details=False, table_rows=10),
                    _Budget(new=0, details=False, table_rows=0, size=False)):
-        text = _compose(review, ctx, size, head, budget, pointer)
+        text = _compose(review, ctx, size, head, budget, pointer, gaps)
         if measure(text) <= limit:
             return text
-    bare = f"{head}\n{verdict(review, ctx)}\n\n{pointer}\n" if head else f"{pointer}\n"
+    middle = f"{gaps}\n\n" if gaps else ""
+    bare = (f"{head}\n{verdict(review, ctx)}\n\n{middle}{pointer}\n" if head
+            else f"{middle}{pointer}\n")
     return bare if measure(bare) <= limit else head + "\n"
 
 
 def render(review: Review, ctx: Context, key: str, size: str | None = None,
-           limit: int = COMMENT_LIMIT) -> str:
-    """The comment body, at most ``limit`` characters."""
+           limit: int = COMMENT_LIMIT, gaps: str | None = None) -> str:
+    """The comment body, at most ``limit`` characters. ``gaps``: the section saying why no
+    SARIF was written (see ``gaps``)."""
     link = f"[job summary]({ctx.run_url})" if ctx.run_url else "job summary"
+    where = "the JSON report" if gaps else "the SARIF file"
     pointer = (f"*This comment is shortened to fit GitHub's limit; the {link} has the full "
-               "report and the SARIF file has every finding.*")
+               f"report and {where} has every finding.*")
     return render_capped(review, ctx, size, head=marker(key), limit=limit, measure=len,
-                         pointer=pointer)
+                         pointer=pointer, gaps=gaps)
 
 
-__all__ = ["COMMENT_LIMIT", "Context", "fails", "marker", "render", "render_capped", "verdict"]
+__all__ = ["COMMENT_LIMIT", "Context", "fails", "gaps", "marker", "render", "render_capped",
+           "verdict"]

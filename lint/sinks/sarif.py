@@ -218,7 +218,8 @@ def _result(finding: Finding, rule_index: int, text: str | None) -> Json:
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": level(finding.severity),
-        "message": _text(finding.message),
+        # GitHub rejects a result without message text; no linter should send an empty one.
+        "message": _text(finding.message if finding.message.strip() else finding.code),
         "locations": [
             {
                 "physicalLocation": {

@@ -4,6 +4,12 @@ Everything from a Dockerfile or the repository (image names, instruction text, p
 logs) is neutralised: markdown and HTML escaped, mentions and references broken, secrets
 redacted. Build-arg values never reach the report. Sizes are IEC (KiB, MiB); a change smaller
 than ``minimum-change-threshold`` shows as unchanged.
+
+One definition of size on both sides: *on disk* is each layer's uncompressed bytes (its files,
+as ``lint.size.measure`` counts them), however the side was obtained; *compressed* is the
+registry's blob bytes where both sides have them (a base read from its registry, and a head
+whose every own layer is shared with it), else an estimate (each layer tar gzipped at level 6),
+shown with ``≈`` and named in the header line.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ BAR_WIDTH = 12
 MAX_LAYER_ROWS = 25
 MAX_MARKDOWN = 30_000
 UP, DOWN, SAME = "🔺", "🔽", "⚪"
+ESTIMATE = "≈"
+METRIC = ("On disk = uncompressed layer bytes; compressed = registry blob bytes, or ≈ an "
+          "estimate (the layer tar gzipped at level 6) where a side has no registry blob.")
 _CODE_SAFE = re.compile(r"^[A-Za-z0-9._/:@+-]+$")  # may go in a code span as it is
 
 
@@ -59,17 +68,16 @@ def markdown(report: SizeReport) -> str:
     if report.builder:
         how = (f"compared with the base `{report.base_sha[:12]}`" if report.compared
                and report.base_sha else "sizes only, no base to compare with")
-        lines += [f"<sub>Built with {_esc(report.builder)}; {how}. Compressed sizes are "
-                  "estimates (each layer gzipped).</sub>", ""]
+        lines += [f"<sub>Built with {_esc(report.builder)}; {how}. {METRIC}</sub>", ""]
     threshold = report.minimum_change
     shown = [i for i in report.images if not _unchanged(i, threshold)]
     quiet = [i for i in report.images if _unchanged(i, threshold)]
     if shown:
         if report.compared:
-            lines += ["| | Image | Base | Head | Δ | Δ% | Est. compressed Δ |",
+            lines += ["| | Image | Base | Head | Δ | Δ% | Compressed Δ |",
                       "|---|---|---:|---:|---:|---:|---:|"]
         else:
-            lines += ["| | Image | Size | Est. compressed |", "|---|---|---:|---:|"]
+            lines += ["| | Image | Size | Compressed |", "|---|---|---:|---:|"]
         lines += [_image_row(i, report.compared, threshold) for i in shown]
         lines.append("")
     if quiet:
@@ -114,15 +122,17 @@ def _image_row(image: ImageResult, compared: bool, threshold: int) -> str:
     if head is None:  # pragma: no cover - every other status has a head
         return f"| | {name} |" + " |" * (5 if compared else 2)
     if not compared or image.base is None:
-        est = iec(head.compressed) if head.compressed is not None else "—"
+        est = (("" if head.compressed_exact else ESTIMATE) + iec(head.compressed)
+               if head.compressed is not None else "—")
         extra = " (new)" if image.status == "new" else ""
         if compared:
             return f"| 🆕 | {name}{extra} | — | {iec(head.size)} | — | — | — |"
         return f"| | {name} | {iec(head.size)} | {est} |"
     delta = head.size - image.base.size
     shown_delta = delta if abs(delta) >= threshold else 0
-    comp = (signed(image.compressed_delta) if image.compressed_delta is not None
-            and shown_delta else "±0 B" if not shown_delta else "—")
+    comp = ((("" if image.compressed_exact else ESTIMATE) + signed(image.compressed_delta))
+            if image.compressed_delta is not None and shown_delta
+            else "±0 B" if not shown_delta else "—")
     pct = percent(shown_delta, image.base.size) if shown_delta else "±0.0%"
     return (f"| {_marker(delta, threshold)} | {name} | {iec(image.base.size)} | "
             f"{iec(head.size)} | {signed(shown_delta)} | {pct} | {comp} |")
@@ -136,6 +146,16 @@ def source_text(side: str, source: Source | None) -> str | None:
     """``head: already built (`ghcr.io/org/app:pr-42`)``, ``base: built here at `<sha12>```."""
     if source is None:
         return None
+    if source.kind == "registry":
+        text = f"{side}: registry {_code(source.reference or '?')}"
+        if source.digest:
+            text += f" @ {_code(source.digest[:19])}"
+        if source.platform:
+            text += f" ({_esc(source.platform)})"
+        if source.revision:
+            how = "" if source.revision_from == "label" else " (from its tag)"
+            return text + f", revision {_code(source.revision[:12])}{how}"
+        return text + ", revision unknown (no org.opencontainers.image.revision label)"
     if source.kind == "prebuilt":
         built = f"{side}: already built ({_code(source.reference or '?')}"
         if source.revision:
@@ -180,6 +200,9 @@ def _details(image: ImageResult, compared: bool, threshold: int,
     if where:
         out += [", ".join(where), ""]
     out += said
+    if image.base_platforms:
+        others = ", ".join(f"{_esc(p)} {iec(size)}" for p, size in image.base_platforms)
+        out += [f"Other platforms of the base image, compressed (not compared): {others}.", ""]
     rows = list(alignment.rows)
     base_img = alignment.base_image
     if compared and image.base is not None:
@@ -252,15 +275,22 @@ def to_json(report: SizeReport) -> dict[str, Any]:
 def _source_json(source: Source | None) -> dict[str, Any] | None:
     if source is None:
         return None
-    return {"kind": source.kind, "commit": source.commit, "reference": source.reference,
-            "revision_label": source.revision}
+    out: dict[str, Any] = {"kind": source.kind, "commit": source.commit,
+                           "reference": source.reference, "revision_label": source.revision}
+    if source.kind == "registry":
+        out.update({"revision_label": source.revision if source.revision_from == "label"
+                    else None, "revision": source.revision, "revision_from": source.revision_from
+                    or None, "digest": source.digest, "platform": source.platform,
+                    "downloaded_bytes": source.downloaded})
+    return out
 
 
 def _side_json(side: Side | None) -> dict[str, Any] | None:
     if side is None:
         return None
     return {"size_bytes": side.size, "base_image_bytes": side.base_image,
-            "own_bytes": side.own, "compressed_estimate_bytes": side.compressed,
+            "own_bytes": side.own, "compressed_bytes": side.compressed,
+            "compressed_exact": side.compressed_exact,
             "waste_bytes": side.waste, "build_seconds": round(side.seconds, 2)}
 
 
@@ -280,7 +310,10 @@ def _image_json(image: ImageResult, report: SizeReport) -> dict[str, Any]:
         "base": _side_json(image.base),
         "head": _side_json(image.head),
         "delta_bytes": image.delta,
-        "compressed_delta_estimate_bytes": image.compressed_delta,
+        "compressed_delta_bytes": image.compressed_delta,
+        "compressed_exact": image.compressed_exact,
+        "base_platforms": [{"platform": p, "compressed_bytes": size}
+                           for p, size in image.base_platforms],
         "base_image_bytes": list(alignment.base_image) if alignment else None,
         "layers": [
             {"line": r.line, "base_line": r.base_line, "head_line": r.head_line,

@@ -15,12 +15,15 @@ SUMMARY_LIMIT = 1024 * 1024
 
 
 def render(review: Review, ctx: Context, size: str | None = None, sarif_file: str = "",
-           limit: int = SUMMARY_LIMIT) -> str:
-    """The job summary, at most ``limit`` bytes of UTF-8."""
+           limit: int = SUMMARY_LIMIT, gaps: str | None = None) -> str:
+    """The job summary, at most ``limit`` bytes of UTF-8. ``gaps``: why no SARIF was written
+    (``comment.gaps``); the pointer then names the JSON report."""
     where = f"the SARIF file {inline(sarif_file)}" if sarif_file else "the SARIF file"
+    if gaps:
+        where = "the JSON report (the report-json output)"
     pointer = f"*This summary is shortened to fit GitHub's 1 MiB limit; {where} has every finding.*"
     return render_capped(review, ctx, size, head=f"## {ctx.title}", limit=limit,
-                         measure=lambda s: len(s.encode("utf-8")), pointer=pointer)
+                         measure=lambda s: len(s.encode("utf-8")), pointer=pointer, gaps=gaps)
 
 
 __all__ = ["SUMMARY_LIMIT", "render"]

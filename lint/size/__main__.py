@@ -31,7 +31,7 @@ from lint.dockerfile import DockerfileError, parse
 from lint.sinks import size as size_sink
 from lint.size.docker import BuildRequest, Docker, DockerError
 from lint.size.settings import SizeSettings
-from lint.size.step import run_step
+from lint.size.step import run_step, timed
 
 PREPARED = "dockerfile-review-demo/python:pip"
 _FROM = re.compile(r"^(\s*FROM\s+(?:--\S+\s+)*)(\S+)", re.IGNORECASE)
@@ -62,10 +62,17 @@ def _prepare(docker: Docker, source: str, tmp: Path) -> str:
     folder.mkdir()
     (folder / "Dockerfile").write_text(
         f"FROM {source}\nRUN rm -f /usr/lib/python3*/EXTERNALLY-MANAGED\n")
-    outcome = docker.build(BuildRequest(folder, folder / "Dockerfile", PREPARED), 600)
+    outcome = timed(_stderr, "preparing", "prepared", f"the base image {source} (pip's marker "
+                    "removed)", lambda: docker.build(BuildRequest(folder, folder / "Dockerfile",
+                                                                  PREPARED), 600),
+                    lambda o: "" if o.ok else "failed")
     if not outcome.ok:
         raise DockerError(["docker", "build", PREPARED], 1, outcome.log_tail)
     return PREPARED
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def compare(base: Path, head: Path, context: Path, from_image: str, docker_command: str) -> int:
@@ -98,9 +105,11 @@ def compare(base: Path, head: Path, context: Path, from_image: str, docker_comma
             shas.append(_git(repo, "rev-parse", "HEAD"))
         changed = _git(repo, "diff", "--name-only", *shas).splitlines()
         dockerfiles = {"Dockerfile": parse("Dockerfile", (repo / "Dockerfile").read_bytes())}
+        print(f"size: the base side is {base}, the head side {head}", file=sys.stderr,
+              flush=True)
         report = run_step(SizeSettings(docker_command=docker_command), workspace=repo,
                           event_name="pull_request", base_sha=shas[0], head_sha=shas[1],
-                          changed=changed, dockerfiles=dockerfiles)
+                          changed=changed, dockerfiles=dockerfiles, say=_stderr)
     print(f"Base: {base}\nHead: {head}\nContext: {context}"
           + (f"\nFROM images replaced by {from_image} (pip's PEP 668 marker removed)"
              if from_image else "") + "\n")

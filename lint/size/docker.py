@@ -86,6 +86,10 @@ class BuildRequest:
     target: str | None = None
     platform: str | None = None
     build_args: Mapping[str, str] = field(default_factory=dict, repr=False)
+    #: Set on the image's config (``--label``) by BuildKit, where they add no layer and no
+    #: history entry. The legacy builder appends a ``LABEL`` step to the history instead,
+    #: which would shift the alignment of layers to instructions, so it gets none.
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,8 @@ class Docker:
         args = ["build", "--file", str(request.dockerfile), "--tag", request.tag]
         if engine.builder == "buildkit":
             args += ["--progress", "plain"]
+            for name, value in request.labels.items():
+                args += ["--label", f"{name}={value}"]
         if engine.host_network:
             args += ["--network", "host"]
         if request.target:

@@ -1,11 +1,23 @@
 """Which images to measure, and whether they changed at all.
 
 Context and target come, in order, from the ``images`` input, from ``build:`` entries of compose
-files in the repository (``context``, ``dockerfile``, ``target``, ``args``), else the
-Dockerfile's own directory. An image is affected when its Dockerfile, its ignore file, or a file
-of its context that ``.dockerignore`` does not exclude changed; an affected image whose content
-hash (the git blob ids of the Dockerfile, the ignore file and every context file the ignore file
-keeps, as of each commit) is the same at base and head is not built either.
+files in the repository (``context``, ``dockerfile``, ``target``, ``args``) and the targets of
+bake files (``docker-bake.hcl`` and the other names buildx reads: ``context``, ``dockerfile``,
+``target``, ``args``, ``platforms``), else the Dockerfile's own directory.
+
+Bake files are evaluated by ``docker buildx bake --print`` (``lint.size.buildx``: scrubbed
+environment, bounded time and output) in their own directory, for the targets ``docker buildx
+bake`` builds without arguments (the ``default`` group or target; without one, every target
+that no other target inherits from). Without buildx, or when it fails, ``lint.size.bakefile``
+reads the literal subset, and each target it cannot evaluate is left out with a note. Targets
+with ``dockerfile-inline``, named ``contexts`` or a remote context are left out with a note; of
+several ``platforms`` the machine's own (else the first) is measured; at most
+``MAX_BAKE_TARGETS`` per directory.
+
+An image is affected when its Dockerfile, its ignore file, or a file of its context that
+``.dockerignore`` does not exclude changed; an affected image whose content hash (the git blob
+ids of the Dockerfile, the ignore file and every context file the ignore file keeps, as of each
+commit) is the same at base and head is not built either.
 
 Paths stay inside the repository: entries that leave it (``..``, absolute paths, symlinks that
 resolve outside) are refused with a note.
@@ -15,9 +27,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform as _platform
 import posixpath
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +38,17 @@ import yaml
 
 from lint import dockerignore as _dockerignore
 from lint.git import Git, GitError
+from lint.size import bakefile, buildx
 from lint.size.budget import Budgets
 from lint.size.settings import ImageSpec
 
 COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 _SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".venv", "venv"})
 MAX_DEPTH = 6
+MAX_BAKE_TARGETS = 64  # per directory: each measured image costs two builds
+MAX_BAKE_FILE = 1024 * 1024
+_MACHINES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
+             "armv7l": "arm/v7", "ppc64le": "ppc64le", "s390x": "s390x", "riscv64": "riscv64"}
 
 
 @dataclass(frozen=True)
@@ -44,8 +62,10 @@ class Image:
     build_args: Mapping[str, str] = field(default_factory=dict, repr=False)
     platform: str | None = None
     budgets: Budgets = field(default_factory=Budgets)
-    source: str = "dockerfile"  # "images", "compose" or "dockerfile"
+    source: str = "dockerfile"  # "images", "compose", "bake" or "dockerfile"
     reference: str | None = None  # the head already built, in the engine under this tag
+    defined_in: tuple[str, ...] = ()  # the compose or bake files that define it
+    base_reference: str | None = None  # the base published in a registry: read, not built
 
     def ignore_candidates(self) -> tuple[str, ...]:
         """BuildKit's order: ``<Dockerfile>.dockerignore``, then the context's ``.dockerignore``."""
@@ -73,8 +93,9 @@ def clean(path: str, workspace: Path) -> str | None:
 
 
 def select(specs: Sequence[ImageSpec] | None, workspace: Path, dockerfiles: Iterable[str],
-           notes: list[str]) -> list[Image]:
-    """The images to consider (not yet narrowed to the changed ones)."""
+           notes: list[str], buildx_command: Sequence[str] | None = None) -> list[Image]:
+    """The images to consider (not yet narrowed to the changed ones). ``buildx_command``
+    evaluates bake files (``None``: read them without buildx)."""
     if specs is not None:
         out = []
         for spec in specs:
@@ -86,13 +107,23 @@ def select(specs: Sequence[ImageSpec] | None, workspace: Path, dockerfiles: Iter
                              "repository; not measured")
                 continue
             out.append(Image(spec.name, dockerfile, context, spec.target, spec.build_args,
-                             spec.platform, spec.budgets, "images", spec.image))
+                             spec.platform, spec.budgets, "images", spec.image,
+                             base_reference=spec.base_image))
         return out
     from_compose = compose_images(workspace, notes)
-    covered = {i.dockerfile for i in from_compose}
+    known = {_build_key(i) for i in from_compose}
+    from_bake = [i for i in bake_images(workspace, notes, buildx_command)
+                 if _build_key(i) not in known]
+    covered = {i.dockerfile for i in from_compose + from_bake}
     rest = [Image(_name_for(path), path, posixpath.dirname(path))
             for path in sorted(dockerfiles) if path not in covered]
-    return from_compose + rest
+    return from_compose + from_bake + rest
+
+
+def _build_key(image: Image) -> tuple[object, ...]:
+    """Two entries with this key build the same image (compose and bake naming one build)."""
+    return (image.dockerfile, image.context, image.target, tuple(sorted(image.build_args.items())),
+            image.platform)
 
 
 def _name_for(dockerfile: str) -> str:
@@ -100,15 +131,145 @@ def _name_for(dockerfile: str) -> str:
 
 
 def compose_files(workspace: Path) -> list[Path]:
-    found: list[Path] = []
+    return [path for _, paths in _named_files(workspace, COMPOSE_NAMES) for path in paths]
+
+
+def _named_files(workspace: Path, names: Sequence[str]) -> list[tuple[Path, list[Path]]]:
+    """Per directory (symlinked directories not entered), its regular files called one of
+    ``names`` (symlinks left out), in the order of ``names``."""
+    found: list[tuple[Path, list[Path]]] = []
     root = workspace.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         depth = len(Path(dirpath).relative_to(root).parts)
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and depth < MAX_DEPTH)
-        for name in sorted(filenames):
-            if name in COMPOSE_NAMES and not (Path(dirpath) / name).is_symlink():
-                found.append(Path(dirpath) / name)
+        here = set(filenames)
+        paths = [Path(dirpath) / name for name in names if name in here
+                 and not (Path(dirpath) / name).is_symlink() and (Path(dirpath) / name).is_file()]
+        if paths:
+            found.append((Path(dirpath), paths))
     return found
+
+
+def bake_images(workspace: Path, notes: list[str], buildx_command: Sequence[str] | None,
+                *, timeout: float = buildx.TIMEOUT, max_output: int = buildx.MAX_OUTPUT
+                ) -> list[Image]:
+    """The images of every directory's bake files (see the module's docstring)."""
+    out: list[Image] = []
+    root = workspace.resolve()
+    for directory, paths in _named_files(workspace, bakefile.BAKE_NAMES):
+        base_dir = directory.relative_to(root).as_posix()
+        base_dir = "" if base_dir == "." else base_dir
+        where = ", ".join(_join(base_dir, p.name) for p in paths)
+        texts: list[tuple[str, str]] = []
+        for path in paths:
+            try:
+                if path.stat().st_size > MAX_BAKE_FILE:
+                    raise ValueError(f"larger than {MAX_BAKE_FILE:,} bytes")
+                texts.append((path.name, path.read_bytes().decode("utf-8")))
+            except (OSError, ValueError) as exc:
+                notes.append(f"{_join(base_dir, path.name)}: not readable ({exc}); the images "
+                             "of its directory's bake files are not measured")
+                break
+        else:
+            out += _bake_directory(texts, directory, base_dir, where, workspace, notes,
+                                   buildx_command, timeout, max_output)
+    return out
+
+
+def _bake_directory(texts: Sequence[tuple[str, str]], directory: Path, base_dir: str,
+                    where: str, workspace: Path, notes: list[str],
+                    buildx_command: Sequence[str] | None, timeout: float, max_output: int
+                    ) -> list[Image]:
+    definition: bakefile.BakeDefinition | None = None
+    unreadable = ""
+    try:
+        definition = bakefile.read(texts)
+    except bakefile.BakeFileError as exc:
+        unreadable = str(exc)
+    requested = definition.requested() if definition is not None else []
+    targets: list[bakefile.BakeTarget] | None = None
+    why_not = "no buildx was given"
+    if buildx_command:
+        try:
+            printed = buildx.bake_print(buildx_command, directory, [n for n, _ in texts],
+                                        requested, timeout=timeout, max_output=max_output)
+            targets = bakefile.targets_of(printed)
+        except buildx.BuildxError as exc:
+            why_not = f"buildx: {exc}"
+    if targets is None:
+        if definition is None:
+            notes.append(f"{where}: {why_not}; not readable without buildx either "
+                         f"({unreadable}); its images are not measured")
+            return []
+        notes.append(f"{where}: evaluated without buildx ({why_not}): literal values only")
+        targets, unresolved = definition.resolve(requested)
+        notes += [f"{where}: {text}" for text in unresolved]
+    images: list[Image] = []
+    defined_in = tuple(_join(base_dir, name) for name, _ in texts)
+    for target in sorted(targets, key=lambda t: t.name):
+        image = _bake_image(target, base_dir, workspace, where, notes)
+        if image is not None:
+            images.append(replace(image, defined_in=defined_in))
+    if len(images) > MAX_BAKE_TARGETS:
+        notes.append(f"{where}: {len(images)} targets; only the first {MAX_BAKE_TARGETS} by "
+                     "name are measured")
+        images = images[:MAX_BAKE_TARGETS]
+    return images
+
+
+def _bake_image(target: bakefile.BakeTarget, base_dir: str, workspace: Path, where: str,
+                notes: list[str]) -> Image | None:
+    def skip(why: str) -> None:
+        notes.append(f"{where}: target {target.name} is not measured: {why}")
+
+    if target.unevaluated:
+        skip(f"without buildx it cannot be evaluated ({'; '.join(target.unevaluated)})")
+        return None
+    if target.inline:
+        skip("its Dockerfile is inline (dockerfile-inline)")
+        return None
+    raw = target.context.removeprefix("cwd://")
+    if "://" in raw or raw.startswith("git@"):
+        skip("it builds from a remote context")
+        return None
+    if target.named_contexts:
+        skip(f"it uses named contexts ({', '.join(target.named_contexts)}), which the size step "
+             "does not pass to its builds")
+        return None
+    context = _inside(raw, base_dir, workspace)
+    dockerfile = (_inside(target.dockerfile, context, workspace)
+                  if context is not None else None)
+    if context is None or dockerfile is None:
+        skip("its context or Dockerfile is outside the repository")
+        return None
+    platform = None
+    if target.platforms:
+        native = native_platform()
+        platform = native if native in target.platforms else target.platforms[0]
+        if len(target.platforms) > 1:
+            notes.append(f"{where}: target {target.name} is measured for {platform} only (of "
+                         f"{', '.join(target.platforms)})")
+    return Image(target.name, dockerfile, context, target.target, dict(target.args), platform,
+                 Budgets(), "bake")
+
+
+def _inside(path: str, directory: str, workspace: Path) -> str | None:
+    """``path`` (relative to ``directory``, or absolute) as a repository-relative path, or
+    ``None`` when it leaves the repository (symlinks resolved)."""
+    if posixpath.isabs(path):
+        root = workspace.resolve()
+        try:
+            path = Path(os.path.normpath(path)).relative_to(root).as_posix()
+        except ValueError:
+            return None
+        return clean(path, workspace)
+    return clean(_join(directory, path), workspace)
+
+
+def native_platform() -> str:
+    """This machine's platform as ``docker build --platform`` names it."""
+    machine = _platform.machine().lower()
+    return f"linux/{_MACHINES.get(machine, machine)}"
 
 
 def compose_images(workspace: Path, notes: list[str]) -> list[Image]:
@@ -158,7 +319,8 @@ def _compose_image(service: str, build: Any, base_dir: str, workspace: Path, whe
                   if isinstance(args, dict) else {})
     target = str(build["target"]) if build.get("target") else None
     return Image(service, dockerfile, context, target, build_args,
-                 str(build["platform"]) if build.get("platform") else None, Budgets(), "compose")
+                 str(build["platform"]) if build.get("platform") else None, Budgets(), "compose",
+                 defined_in=(where,))
 
 
 def affected(image: Image, changed: Sequence[str], ignore_text: str | None) -> bool:

@@ -88,6 +88,7 @@ class HistoryEntry:
 class Image:
     layers: tuple[Layer, ...]
     history: tuple[HistoryEntry, ...]
+    platform: str = ""  # the config's os/architecture[/variant], e.g. "linux/amd64"
 
     @property
     def size(self) -> int:
@@ -328,7 +329,8 @@ class Archive:
             raise MeasureError(f"{tag}: {len(blobs)} layer tars for {len(diff_ids)} diff ids")
         layers = tuple(self._layer(blob, diff_id) for blob, diff_id in zip(blobs, diff_ids,
                                                                            strict=True))
-        return Image(layers, _history(config.get("history") or [], len(layers)))
+        return Image(layers, history_of(config.get("history") or [], len(layers)),
+                     platform_of(config))
 
     def _layer(self, blob: str, diff_id: str) -> Layer:
         if diff_id not in self._layers:
@@ -592,7 +594,7 @@ def gzip_size(chunks: Iterator[bytes]) -> int:
     return total + len(compressor.flush())
 
 
-def _history(entries: list[dict[str, Any]], layer_count: int) -> tuple[HistoryEntry, ...]:
+def history_of(entries: list[dict[str, Any]], layer_count: int) -> tuple[HistoryEntry, ...]:
     out: list[HistoryEntry] = []
     index = 0
     for entry in entries:
@@ -607,3 +609,11 @@ def _history(entries: list[dict[str, Any]], layer_count: int) -> tuple[HistoryEn
         # attribute none of them.
         return tuple(HistoryEntry("", i) for i in range(layer_count))
     return tuple(out)
+
+
+def platform_of(config: Any) -> str:
+    """``os/architecture[/variant]`` of an image config (``""`` when it names none)."""
+    if not isinstance(config, dict) or not config.get("os") or not config.get("architecture"):
+        return ""
+    parts = [str(config["os"]), str(config["architecture"])]
+    return "/".join(parts + ([str(config["variant"])] if config.get("variant") else []))

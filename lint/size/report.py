@@ -17,9 +17,10 @@ class Side:
     size: int
     base_image: int
     own: int
-    compressed: int | None = None  # estimate; only for layers not shared with the other side
+    compressed: int | None = None  # only for layers not shared with the other side
     waste: int = 0
     seconds: float = 0.0
+    compressed_exact: bool = False  # registry blob sizes; else a gzip -6 estimate
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,18 @@ class Failure:
 
 @dataclass(frozen=True)
 class Source:
-    """Where one side's image came from: ``built`` here from the tree at ``commit``, or
-    ``prebuilt`` (already in the engine as ``reference``, built by an earlier step)."""
+    """Where one side's image came from: ``built`` here from the tree at ``commit``,
+    ``prebuilt`` (already in the engine as ``reference``, built by an earlier step), or
+    ``registry`` (read from its registry as ``reference``, resolved to ``digest``)."""
 
-    kind: str  # "built" or "prebuilt"
+    kind: str  # "built", "prebuilt" or "registry"
     commit: str | None = None
     reference: str | None = None
     revision: str | None = None  # its org.opencontainers.image.revision label, if any
+    digest: str | None = None  # registry: the manifest (or index) the reference resolved to
+    platform: str | None = None  # registry: the platform compared
+    revision_from: str = "label"  # registry: "label", "tag" (a commit-named tag) or ""
+    downloaded: int | None = None  # registry: compressed layer bytes read (the head lacked them)
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,14 @@ class ImageResult:
     note: str = ""
     head_source: Source | None = None
     base_source: Source | None = None
+    # A registry base's other platforms: (platform, exact compressed bytes), not compared.
+    base_platforms: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def compressed_exact(self) -> bool:
+        """Both sides' compressed figures are registry blob sizes (not estimates)."""
+        return (self.base is not None and self.head is not None
+                and self.base.compressed_exact and self.head.compressed_exact)
 
     @property
     def delta(self) -> int | None:

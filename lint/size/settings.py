@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from lint.inputs import read_input
+from lint.inputs import Secret, read_input
 from lint.size import budget
 from lint.size.budget import BudgetError, Budgets
+from lint.size.buildx import command_for
 
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
@@ -38,11 +39,13 @@ class ImageSpec:
     platform: str | None = None
     budgets: Budgets = field(default_factory=Budgets)
     image: str | None = None  # a reference already in the engine: the head, not built here
+    base_image: str | None = None  # a published image read from its registry: the base
 
     def __repr__(self) -> str:  # build-arg values never reach a repr
         return (f"ImageSpec(name={self.name!r}, dockerfile={self.dockerfile!r}, "
                 f"context={self.context!r}, target={self.target!r}, "
-                f"build_args={sorted(self.build_args)!r}, image={self.image!r})")
+                f"build_args={sorted(self.build_args)!r}, image={self.image!r}, "
+                f"base_image={self.base_image!r})")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,14 @@ class SizeSettings:
     max_parallel_builds: int = 2
     docker_command: str = "docker"
     head_image: str | None = None  # input head-image: the single image's head, already built
+    buildx_command: tuple[str, ...] = ("docker", "buildx")  # evaluates bake files
+    base_image: str | None = None  # input base-image: the single image's base, in a registry
+    registry_username: str = ""
+    registry_password: Secret = field(default_factory=lambda: Secret(""), repr=False)
+    docker_config: str | None = None  # a folder in the workspace with a config.json (auths)
+    github_token: Secret = field(default_factory=lambda: Secret(""), repr=False)
+    github_actor: str = ""
+    registry_max_download: int = 2 << 30  # compressed layer bytes read per base image
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> SizeSettings:
@@ -79,6 +90,19 @@ class SizeSettings:
         head_image = read_input(env, "head-image", "").strip() or None
         if head_image is not None and not _REFERENCE.match(head_image):
             raise SizeSettingsError(f"input head-image: {head_image!r} is not an image reference")
+        base_image = read_input(env, "base-image", "").strip() or None
+        if base_image is not None and not _REFERENCE.match(base_image):
+            raise SizeSettingsError(f"input base-image: {base_image!r} is not an image reference")
+        username = read_input(env, "registry-username", "")
+        password = read_input(env, "registry-password", "")
+        if bool(username) != bool(password):
+            raise SizeSettingsError("inputs registry-username and registry-password: give both "
+                                    "or neither")
+        try:
+            download = budget.parse_size(read_input(env, "registry-max-download", "2GiB"),
+                                         "registry-max-download")
+        except BudgetError as exc:
+            raise SizeSettingsError(f"input {exc}") from None
         return cls(
             enabled=size in _TRUE,
             images=parse_images(read_input(env, "images", "")),
@@ -88,6 +112,14 @@ class SizeSettings:
             max_parallel_builds=int(parallel_text),
             docker_command=command,
             head_image=head_image,
+            buildx_command=command_for(command, env),
+            base_image=base_image,
+            registry_username=username,
+            registry_password=Secret(password),
+            docker_config=read_input(env, "docker-config", "") or None,
+            github_token=Secret(read_input(env, "github-token") or env.get("GITHUB_TOKEN", "")),
+            github_actor=env.get("GITHUB_ACTOR", ""),
+            registry_max_download=download,
         )
 
 
@@ -112,7 +144,8 @@ def parse_images(text: str) -> tuple[ImageSpec, ...] | None:
         if not isinstance(item, dict):
             raise SizeSettingsError(f"{where}: expected a mapping with at least dockerfile")
         unknown = set(item) - {"name", "dockerfile", "context", "target", "build-args",
-                               "platform", "max-image-size", "max-size-increase", "image"}
+                               "platform", "max-image-size", "max-size-increase", "image",
+                               "base-image"}
         if unknown:
             raise SizeSettingsError(f"{where}: unknown keys {', '.join(sorted(map(str, unknown)))}")
         dockerfile = item.get("dockerfile")
@@ -139,6 +172,10 @@ def parse_images(text: str) -> tuple[ImageSpec, ...] | None:
         if reference is not None and (not isinstance(reference, str)
                                       or not _REFERENCE.match(reference.strip())):
             raise SizeSettingsError(f"{where}: image must be an image reference")
+        base_ref = item.get("base-image")
+        if base_ref is not None and (not isinstance(base_ref, str)
+                                     or not _REFERENCE.match(base_ref.strip())):
+            raise SizeSettingsError(f"{where}: base-image must be an image reference")
         out.append(ImageSpec(
             name=name,
             dockerfile=dockerfile.lstrip("./") if dockerfile.startswith("./") else dockerfile,
@@ -148,5 +185,6 @@ def parse_images(text: str) -> tuple[ImageSpec, ...] | None:
             platform=str(item["platform"]) if item.get("platform") else None,
             budgets=budgets,
             image=reference.strip() if reference else None,
+            base_image=base_ref.strip() if base_ref else None,
         ))
     return tuple(out)

@@ -7,28 +7,38 @@ step refuses. Head is the checked-out tree; base a ``git worktree`` at the base 
 one commit deep when the checkout is shallow). Head builds first, so the base build reuses the
 builder cache up to the first instruction that differs. A failed build is reported as such and
 the other images still report; without an engine the step says why it skipped.
+
+A base named as a published image (``base-image``) is not built: it is read from its registry
+(``lint.size.registry``), only its layers the head lacks are downloaded, and its revision is
+compared with the base commit. A base of another commit is shown with a note, and the budget
+that compares with it (``max-size-increase``) is not checked.
 """
 
 from __future__ import annotations
 
+import functools
+import platform
 import secrets
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from lint.dockerfile import Dockerfile, DockerfileError, parse
 from lint.engine import lines_where, stamped
 from lint.finding import Finding
 from lint.git import Git, GitError
-from lint.size import align, budget, waste
+from lint.size import align, budget, progress, waste
 from lint.size.docker import BuildOutcome, BuildRequest, Docker, DockerError
 from lint.size.images import Image, affected, content_hash, ignore_at, select
 from lint.size.measure import Archive, MeasureError
 from lint.size.measure import Image as Measured
+from lint.size.published import Published
+from lint.size.registry import Client, Credentials, RegistryError, read_docker_config
 from lint.size.report import Failure, ImageResult, Side, SizeReport, Source, WasteRow
 from lint.size.settings import SizeSettings
 
@@ -37,6 +47,54 @@ SIZE_ONLY_EVENTS = ("workflow_dispatch", "schedule")
 REFUSED_EVENTS = ("pull_request_target", "workflow_run")
 BUDGET = "DC501"  # the code of an exceeded image size budget
 REVISION_LABEL = "org.opencontainers.image.revision"
+#: Labels of the images built here, so that ``docker images`` / ``docker image inspect`` tell
+#: them apart: which side, which image of the settings, which Dockerfile (and the revision).
+SIDE_LABEL = "dockerfile-review.side"
+IMAGE_LABEL = "dockerfile-review.image"
+DOCKERFILE_LABEL = "dockerfile-review.dockerfile"
+
+Say = Callable[[str], None]
+T = TypeVar("T")
+
+
+def build_labels(side: str, image: Image, commit: str | None) -> dict[str, str]:
+    """The labels of one build: side, image name, Dockerfile path and, when known, the commit
+    (``org.opencontainers.image.revision``)."""
+    labels = {SIDE_LABEL: side, IMAGE_LABEL: image.name, DOCKERFILE_LABEL: image.dockerfile}
+    if commit:
+        labels[REVISION_LABEL] = commit
+    return labels
+
+
+def timed(say: Say | None, verb: str, past: str, subject: str, work: Callable[[], T],
+          outcome: Callable[[T], str] = lambda _: "",
+          interval: float = progress.INTERVAL) -> T:
+    """Run ``work`` and say (``lint.size.progress``) when it starts, every ``interval``
+    seconds while it runs, and how it ended (``outcome`` of its result: "" for success)."""
+    if say is None:
+        return work()
+    start = time.monotonic()
+    say(progress.running(verb, subject))
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(interval):
+            say(progress.running(verb, subject, time.monotonic() - start))
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    try:
+        result = work()
+    except BaseException:
+        stop.set()
+        ticker.join()
+        say(progress.done(verb, subject, time.monotonic() - start, "failed"))
+        raise
+    stop.set()
+    ticker.join()
+    ended = outcome(result)
+    say(progress.done(verb if ended else past, subject, time.monotonic() - start, ended))
+    return result
 
 
 @dataclass
@@ -52,12 +110,23 @@ class _Job:
     note: str = ""
     prebuilt: bool = False  # head_tag names an image already in the engine: never built here
     revision: str | None = None  # its org.opencontainers.image.revision label
+    base_ref: str = ""  # the base is this published image, read from its registry
 
 
 def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
              base_sha: str | None, head_sha: str, changed: list[str] | None,
-             dockerfiles: dict[str, Dockerfile]) -> SizeReport:
+             dockerfiles: dict[str, Dockerfile], say: Say | None = None,
+             interval: float = progress.INTERVAL) -> SizeReport:
+    """Build and measure. ``say``: where progress lines go (one call per line, from several
+    threads one at a time), every ``interval`` seconds while a build or the read runs."""
     started = time.monotonic()
+    if say is not None:
+        lock = threading.Lock()
+        sink = say
+
+        def say(line: str) -> None:
+            with lock:
+                sink(line)
     report = SizeReport(base_sha=base_sha, head_sha=head_sha,
                         minimum_change=settings.minimum_change)
     if not settings.enabled:
@@ -89,6 +158,7 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
         compare, base_sha, changed = False, None, None
     report.compared = compare
     jobs = _plan(settings, workspace, git, base_sha, head_sha, changed, dockerfiles, report)
+    client = (_client(settings, workspace, report) if any(j.base_ref for j in jobs) else None)
     with tempfile.TemporaryDirectory(prefix="dockerfile-review-size-") as tmp:
         worktree = Path(tmp) / "base"
         try:
@@ -96,11 +166,13 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
                 git.run("worktree", "add", "--detach", "--force", str(worktree), base_sha)
                 _parse_bases(jobs, worktree)
             _check_prebuilt(docker, jobs)
-            _build_all(docker, settings, jobs, workspace, worktree, report)
-            _measure_all(docker, settings, jobs, Path(tmp), report)
+            _build_all(docker, settings, jobs, workspace, worktree, report, say, interval)
+            _measure_all(docker, settings, jobs, Path(tmp), report, client, say, interval)
         except GitError as exc:
             report.notes.append(f"git: {exc}")
         finally:
+            if client is not None:
+                client.close()
             if worktree.exists():
                 git.run("worktree", "remove", "--force", str(worktree), check=False)
             # Only the tags made here: a prebuilt head belongs to the workflow.
@@ -115,14 +187,19 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
           report: SizeReport) -> list[_Job]:
     jobs: list[_Job] = []
     run_id = secrets.token_hex(4)
-    selected = select(settings.images, workspace, dockerfiles, report.notes)
-    if settings.head_image:
-        if len(selected) == 1 and selected[0].reference is None:
-            selected = [_replace_image(selected[0], reference=settings.head_image)]
+    selected = select(settings.images, workspace, dockerfiles, report.notes,
+                      settings.buildx_command)
+    for given, field, key, entry in ((settings.head_image, "reference", "head-image", "image"),
+                                     (settings.base_image, "base_reference", "base-image",
+                                      "base-image")):
+        if not given:
+            continue
+        if len(selected) == 1 and getattr(selected[0], field) is None:
+            selected = [_replace_image(selected[0], **{field: given})]
         elif len(selected) != 1:
-            report.notes.append(f"input head-image names one image but {len(selected)} are "
-                                "measured; it is not used (give each entry of images its own "
-                                "image: instead)")
+            report.notes.append(f"input {key} names one image but {len(selected)} are "
+                                f"measured; it is not used (give each entry of images its own "
+                                f"{entry}: instead)")
     for index, image in enumerate(selected):
         image = _with_budgets(image, settings)
         head_df = dockerfiles.get(image.dockerfile) or _parse_disk(workspace, image.dockerfile)
@@ -131,6 +208,12 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
                                 "Dockerfile at head; not measured")
             continue
         _, ignore_text = ignore_at(git, None, image, workspace)
+        edited = [f for f in image.defined_in if changed is not None and f in changed]
+        if edited:
+            report.notes.append(
+                f"image {image.name}: {', '.join(edited)} changed; both sides are built with "
+                "its head version (context, Dockerfile, target, args), so a change there "
+                "alone is not measured")
         if changed is not None and not affected(image, changed, ignore_text):
             report.images.append(_quiet(image, "no change to its Dockerfile or context"))
             continue
@@ -145,12 +228,27 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
             elif head_hash is not None and head_hash == base_hash:
                 report.images.append(_quiet(image, "same content hash at base and head"))
                 continue
+            elif image.base_reference:
+                job.base_ref = image.base_reference  # read from its registry, not built
             else:
                 job.base_tag = f"dockerfile-review-size:{run_id}-{index}-base"
         else:
             job.status = "head-only"
         jobs.append(job)
     return jobs
+
+
+def _client(settings: SizeSettings, workspace: Path, report: SizeReport) -> Client:
+    auths = {}
+    if settings.docker_config:
+        try:
+            auths = read_docker_config(Path(settings.docker_config), workspace)
+        except RegistryError as exc:
+            report.notes.append(str(exc))
+    credentials = Credentials(settings.registry_username, settings.registry_password, auths,
+                              settings.github_token, settings.github_actor or "x-access-token")
+    return Client(credentials, max_layer_bytes=settings.registry_max_download,
+                  deadline=settings.build_timeout)
 
 
 def _with_budgets(image: Image, settings: SizeSettings) -> Image:
@@ -172,7 +270,7 @@ def _check_prebuilt(docker: Docker, jobs: list[_Job]) -> None:
         try:
             labels = docker.labels(job.head_tag)
         except DockerError:
-            job.status, job.base_tag = "error", ""
+            job.status, job.base_tag, job.base_ref = "error", "", ""
             job.note = (f"head image {job.head_tag} is not in the engine (build it with "
                         "load: true, or correct the reference)")
             continue
@@ -206,14 +304,15 @@ def _parse_disk(root: Path, path: str) -> Dockerfile | None:
 
 def _parse_bases(jobs: list[_Job], worktree: Path) -> None:
     for job in jobs:
-        if job.base_tag:
+        if job.base_tag or job.base_ref:
             job.base_df = _parse_disk(worktree, job.image.dockerfile)
             if job.base_df is None:
-                job.status, job.base_tag = "new", ""
+                job.status, job.base_tag, job.base_ref = "new", "", ""
 
 
 def _build_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], workspace: Path,
-               worktree: Path, report: SizeReport) -> None:
+               worktree: Path, report: SizeReport, say: Say | None = None,
+               interval: float = progress.INTERVAL) -> None:
     lock = threading.Lock()
 
     def build(job: _Job) -> None:
@@ -224,10 +323,15 @@ def _build_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], workspa
             tag = job.head_tag if side == "head" else job.base_tag
             if not tag or (side == "head" and job.prebuilt):
                 continue
+            commit = report.head_sha if side == "head" else report.base_sha
             request = BuildRequest(root / image.context if image.context else root,
                                    root / image.dockerfile, tag, image.target, image.platform,
-                                   image.build_args)
-            outcome = docker.build(request, settings.build_timeout)
+                                   image.build_args, build_labels(side, image, commit))
+            outcome = timed(
+                say, "building", "built", progress.build_subject(side, image.name,
+                                                                 image.dockerfile),
+                functools.partial(docker.build, request, settings.build_timeout),
+                lambda o: "" if o.ok else "timed out" if o.timed_out else "failed", interval)
             with lock:
                 report.builds += 1
             if side == "head":
@@ -240,27 +344,30 @@ def _build_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], workspa
 
 
 def _measure_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], tmp: Path,
-                 report: SizeReport) -> None:
+                 report: SizeReport, client: Client | None = None, say: Say | None = None,
+                 interval: float = progress.INTERVAL) -> None:
     tags = [t for j in jobs for t, b in ((j.head_tag, j.head_build), (j.base_tag, j.base_build))
             if t and b is not None and b.ok]
     archive: Archive | None = None
     if tags:
         path = tmp / "images.tar"
         try:
-            docker.save(tags, path, settings.build_timeout)
+            count = f"{len(tags)} image{'s' if len(tags) != 1 else ''}"
+            timed(say, "reading", "read", f"{count} from the engine (docker save)",
+                  lambda: docker.save(tags, path, settings.build_timeout), interval=interval)
             archive = Archive(path)
         except (DockerError, MeasureError) as exc:
             report.notes.append(f"could not read the built images: {exc}")
     try:
         for job in jobs:
-            report.images.append(_result(job, archive, settings, report))
+            report.images.append(_result(job, archive, settings, report, client))
     finally:
         if archive is not None:
             archive.close()
 
 
 def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
-            report: SizeReport) -> ImageResult:
+            report: SizeReport, client: Client | None = None) -> ImageResult:
     image = job.image
     head_source = (Source("prebuilt", reference=job.head_tag, revision=job.revision)
                    if job.prebuilt else Source("built", commit=report.head_sha))
@@ -281,6 +388,21 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
         base_img = archive.image(job.base_tag) if job.base_tag else None
     except MeasureError as exc:
         return _replace(result, status="error", note=str(exc))
+    remote: Published | None = None
+    if job.base_ref and client is not None:
+        want = head_img.platform or image.platform or _here()
+        try:
+            remote = client.fetch(job.base_ref, {layer.diff_id: layer for layer in
+                                                 head_img.layers}, want)
+        except RegistryError as exc:
+            return _replace(result, status="error",
+                            note=f"base image not read from its registry: {exc}")
+        base_img = remote.image
+        result = _replace(result, base_source=Source(
+            "registry", reference=job.base_ref, revision=remote.revision, digest=remote.digest,
+            platform=remote.platform or None, revision_from=remote.revision_from,
+            downloaded=remote.downloaded_bytes),
+            base_platforms=tuple((o.platform, o.compressed) for o in remote.others))
     head_attr = align.attribute(job.head_df, image.target, head_img)
     base_attr = (align.attribute(job.base_df, image.target, base_img)
                  if base_img is not None and job.base_df is not None else None)
@@ -290,20 +412,36 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
     only_head = [layer for layer in head_img.layers if layer.diff_id not in base_ids]
     only_base = ([layer for layer in base_img.layers if layer.diff_id not in head_ids]
                  if base_img else [])
-    compressed = archive.compressed(only_head + only_base)
+    # Registry blobs are exact; a layer read from docker save is estimated (gzip -6).
+    compressed = archive.compressed(only_head + ([] if remote else only_base))
+    if remote is not None:
+        compressed.update({layer.diff_id: remote.compressed[layer.diff_id]
+                           for layer in only_base})
     head_waste = waste.analyse(head_img.layers)
     head_side = Side(head_img.size, head_attr.base_image, head_attr.own_size,
                      sum(compressed[layer.diff_id] for layer in only_head),
-                     head_waste.bytes, job.head_build.seconds)
+                     head_waste.bytes, job.head_build.seconds, compressed_exact=not only_head)
     base_side = None
     compressed_delta = None
-    if base_img is not None and base_attr is not None and job.base_build is not None:
+    base_seconds = (job.base_build.seconds if job.base_build is not None
+                    else 0.0 if remote is not None else None)
+    if base_img is not None and base_attr is not None and base_seconds is not None:
         base_side = Side(base_img.size, base_attr.base_image, base_attr.own_size,
                          sum(compressed[layer.diff_id] for layer in only_base),
-                         waste.analyse(base_img.layers).bytes, job.base_build.seconds)
+                         waste.analyse(base_img.layers).bytes, base_seconds,
+                         compressed_exact=remote is not None or not only_base)
         compressed_delta = (head_side.compressed or 0) - (base_side.compressed or 0)
     findings_by_line = _size_findings(job.head_df, image.target)
     rows = _waste_rows(head_waste, head_img, job.head_df, image.target, findings_by_line)
+    base_size = base_img.size if base_img is not None else None
+    if remote is not None and stale(remote.revision, report.base_sha or ""):
+        # A base of another commit: the growth from it is not this change's; never a failure.
+        base_size = None
+        how = REVISION_LABEL if remote.revision_from == "label" else "its tag"
+        report.notes.append(
+            f"image {image.name}: the base image {job.base_ref} was built from "
+            f"{(remote.revision or '')[:12]} ({how}), not the base commit "
+            f"{(report.base_sha or '')[:12]}; its sizes are shown, max-size-increase not checked")
     if job.prebuilt and stale(job.revision, report.head_sha or ""):
         # Measured all the same, but a budget never fails on an image of another commit.
         breaches: tuple[budget.Breach, ...] = ()
@@ -312,11 +450,17 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
             f"{(job.revision or '')[:12]} ({REVISION_LABEL}), not the head commit "
             f"{(report.head_sha or '')[:12]}; its sizes are shown, its budgets not checked")
     else:
-        breaches, findings = budget_findings(image, job.head_df, head_img.size,
-                                             base_img.size if base_img is not None else None)
+        breaches, findings = budget_findings(image, job.head_df, head_img.size, base_size)
         report.findings += findings
     return _replace(result, base=base_side, head=head_side, alignment=alignment,
                     compressed_delta=compressed_delta, waste=rows, breaches=breaches)
+
+
+def _here() -> str:
+    """This machine's platform, as an engine here builds by default."""
+    machine = platform.machine()
+    arch = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm/v7"}.get(machine, machine)
+    return f"linux/{arch}"
 
 
 def budget_findings(image: Image, dockerfile: Dockerfile, head: int, base: int | None

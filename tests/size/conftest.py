@@ -181,3 +181,22 @@ def make_repo(tmp_path: Path) -> Iterator[object]:
         return repo
 
     yield make
+
+
+@pytest.fixture
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A real registry on loopback (Debian's ``docker-registry``) with bearer-token auth from
+    a token server of the tests (``tests/size/registry_server.py``); user ``alice``."""
+    from tests.size.registry_server import BINARY, run_registry
+
+    if not Path(BINARY).exists():
+        reason = "docker-registry is not installed (scripts/setup installs it)"
+        if _REQUIRED:
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    yield from run_registry(tmp_path_factory.mktemp("registry"),
+                            {"alice": "alice-password", "x-access-token": GITHUB_TOKEN})
+
+
+#: The job token of the registry tests: the token server takes it as x-access-token's password.
+GITHUB_TOKEN = "ghs_registryTestToken0123456789abcdefABCDEF"

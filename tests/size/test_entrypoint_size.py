@@ -78,6 +78,21 @@ def test_size_section_outputs_and_budget(engine: Engine, busybox_base: str, tmp_
         assert "| 🔺 | app/Dockerfile | " in text and " | +195.3 KiB | " in text
         assert "| 3 | RUN head -c 200000 /dev/urandom &gt; /b (new) | — | 195.3 KiB |" in text
     assert dc501(run.files["dockerfile-review.sarif"]) == []
+    # Progress in the log, folded into one group; the lines can never be workflow commands.
+    lines = run.stdout.splitlines()
+    group = lines[lines.index("::group::dockerfile-review: image sizes") + 1:
+                  lines.index("::endgroup::")]
+    assert [line for line in group if " … " not in line] == [
+        "size: building head of app/Dockerfile (app/Dockerfile)",
+        next(x for x in group if x.startswith("size: built head of app/Dockerfile "
+                                              "(app/Dockerfile) in ")),
+        "size: building base of app/Dockerfile (app/Dockerfile)",
+        next(x for x in group if x.startswith("size: built base of app/Dockerfile "
+                                              "(app/Dockerfile) in ")),
+        "size: reading 2 images from the engine (docker save)",
+        next(x for x in group if x.startswith("size: read 2 images from the engine "
+                                              "(docker save) in ")),
+    ]
     # One byte under: the step fails, the comment says why, SARIF carries DC501 on line 1.
     run = run_action(tmp_path, repo, server, run_id="2", max_size_increase="199999B", **common)
     assert run.code == 1, run.stdout + run.stderr

@@ -216,3 +216,30 @@ def test_content_hash_honours_the_ignore_file(tmp_path: Path) -> None:
     # BuildKit reads <Dockerfile>.dockerignore before the context's .dockerignore.
     write(tmp_path, {"app/Dockerfile.dockerignore": "*.py\n"})
     assert ignore_at(repo, None, image, tmp_path) == ("app/Dockerfile.dockerignore", "*.py\n")
+
+
+def test_base_image_inputs() -> None:
+    (api, worker) = parse_images("- name: api\n  dockerfile: api/Dockerfile\n"
+                                 "  base-image: ghcr.io/org/api:main\n"
+                                 "- dockerfile: worker/Dockerfile\n") or ()
+    assert (api.base_image, worker.base_image) == ("ghcr.io/org/api:main", None)
+    assert "ghcr.io/org/api:main" in repr(api)
+    with pytest.raises(SizeSettingsError, match=r"input images\[0\]: base-image must be an "):
+        parse_images("- dockerfile: Dockerfile\n  base-image: [a]\n")
+    env = {"INPUT_BASE_IMAGE": "ghcr.io/org/app:main", "INPUT_REGISTRY_USERNAME": "bot",
+           "INPUT_REGISTRY-PASSWORD": "hunter2-secret", "INPUT_DOCKER_CONFIG": ".docker",
+           "INPUT_REGISTRY_MAX_DOWNLOAD": "100MiB", "GITHUB_TOKEN": "ghs_jobtoken",
+           "GITHUB_ACTOR": "octocat"}
+    s = SizeSettings.from_env(env)
+    assert (s.base_image, s.registry_username, s.docker_config, s.registry_max_download,
+            s.github_actor) == ("ghcr.io/org/app:main", "bot", ".docker", 100 << 20, "octocat")
+    assert s.registry_password.reveal() == "hunter2-secret"
+    assert s.github_token.reveal() == "ghs_jobtoken"
+    assert "hunter2-secret" not in repr(s) and "ghs_jobtoken" not in repr(s)
+    assert SizeSettings.from_env({}).registry_max_download == 2 << 30
+    for bad, message in (({"INPUT_BASE_IMAGE": "-x"}, "input base-image: '-x' is not an image"),
+                         ({"INPUT_REGISTRY_USERNAME": "bot"},
+                          "inputs registry-username and registry-password: give both"),
+                         ({"INPUT_REGISTRY_MAX_DOWNLOAD": "100"}, "input registry-max-download")):
+        with pytest.raises(SizeSettingsError, match=message):
+            SizeSettings.from_env(bad)

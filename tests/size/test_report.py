@@ -127,7 +127,7 @@ def test_compared_report_facts() -> None:
     md = size_sink.markdown(report)
     # The table of images: up and down markers, Δ%, the compressed estimate.
     assert "| 🔺 | api | 1.0 GiB |" not in md
-    assert "| 🔽 | worker | 2.0 MiB | 1.5 MiB | −488.3 KiB | −23.8% | −195.3 KiB |" in md
+    assert "| 🔽 | worker | 2.0 MiB | 1.5 MiB | −488.3 KiB | −23.8% | ≈−195.3 KiB |" in md
     # 1,023 bytes is below the 1 KiB default: "almost" joins the unchanged line.
     assert "⚪ 2 images unchanged: almost, cron" in md
     # Largest change first in the layer table; a sub-threshold layer change shows as ±0 B.
@@ -149,7 +149,7 @@ def test_threshold_is_configurable() -> None:
     report = compared_report()
     report.minimum_change = 1
     assert "⚪ 1 image unchanged: cron" in size_sink.markdown(report)
-    row = "| 🔺 | almost | 4.8 MiB | 4.8 MiB | +1023 B | +0.0% | +1000 B |"
+    row = "| 🔺 | almost | 4.8 MiB | 4.8 MiB | +1023 B | +0.0% | ≈+1000 B |"
     assert row in size_sink.markdown(report)
     report.minimum_change = 600_000
     # A breach is never hidden as "unchanged"; the 500,000-byte shrink now is.
