@@ -7,6 +7,7 @@ Inside a Docker action the checkout belongs to another uid, so every git command
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import subprocess
@@ -124,11 +125,68 @@ class Git:
 
 
 def extract_safely(data: bytes, dest: Path) -> None:
-    """Unpack a tar into ``dest``; links that would lead outside it are left out."""
+    """Unpack a tar into ``dest``; links that would lead outside it are left out.
+
+    tarfile's ``data`` filter (PEP 706) decides; Python before 3.11.4 (Debian 12 ships 3.11.2)
+    lacks it, and there ``data_filter`` below applies the same rules."""
     dest.mkdir(parents=True, exist_ok=True)
+    root = os.path.realpath(dest)
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         for member in tar.getmembers():
             try:
-                tar.extract(member, dest, filter="data")
-            except (tarfile.FilterError, OSError):
+                if HAS_DATA_FILTER:
+                    tar.extract(member, dest, filter="data")
+                    continue
+                safe = data_filter(member, root)
+                if safe is None:
+                    continue
+                # No owner, and the mode the filter chose: tarfile before 3.11.4 cannot be told.
+                if HAS_DATA_FILTER is not hasattr(tarfile, "data_filter"):
+                    # Only tests take this path on a Python with filters: say "no filter".
+                    tar.extract(safe, root, set_attrs=False, filter="fully_trusted")
+                else:
+                    tar.extract(safe, root, set_attrs=False)
+                path = os.path.join(root, safe.name)
+                if not safe.issym():
+                    os.chmod(path, 0o755 if safe.mode is None else safe.mode)
+                    os.utime(path, (safe.mtime, safe.mtime))
+            except (getattr(tarfile, "FilterError", OSError), OSError):
                 continue
+
+
+HAS_DATA_FILTER = hasattr(tarfile, "data_filter")
+
+
+def _inside(root: str, path: str) -> bool:
+    return os.path.commonpath([root, os.path.realpath(path)]) == root
+
+
+def data_filter(member: tarfile.TarInfo, root: str) -> tarfile.TarInfo | None:
+    """What tarfile's ``data`` filter makes of ``member`` (a copy), or ``None`` where it refuses
+    it: leading slashes dropped; a path, symlink or hard link leading outside ``root`` (a real
+    path), an absolute link target, or a device or FIFO refused; permission bits only (no
+    setuid, group/others lose write), owner read/write on files; directories get ``None``
+    (``extract_safely`` makes them 0o755, as the filter's default mode does under umask 022)."""
+    name = member.name.lstrip("/" + os.sep)
+    where = os.path.join(root, name)
+    if not name or os.path.isabs(name) or not _inside(root, where):
+        return None
+    if member.issym() or member.islnk():
+        link = member.linkname
+        if os.path.isabs(link):
+            return None
+        base = os.path.dirname(where) if member.issym() else root
+        if not _inside(root, os.path.join(base, link)):
+            return None
+    elif not (member.isreg() or member.isdir()):
+        return None
+    safe = copy.copy(member)
+    safe.name = name
+    mode = member.mode & 0o755
+    if member.isreg() or member.islnk():
+        if not mode & 0o100:
+            mode &= ~0o111
+        safe.mode = mode | 0o600
+    else:
+        safe.mode = None  # type: ignore[assignment]  # as the filter: no mode of its own
+    return safe

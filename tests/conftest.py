@@ -69,7 +69,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.npm)
         if missing and item.get_closest_marker("npm") is not None:
             item.add_marker(pytest.mark.skip(reason="needs the npm tools in .tools/: run "
-                                                    "scripts/setup (scripts/test does)"))
+                                                    "scripts/setup --tests (scripts/test does)"))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

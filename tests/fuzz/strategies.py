@@ -14,6 +14,7 @@ line and paragraph separators); lines end in LF, CRLF or a lone CR; and a rare N
 from __future__ import annotations
 
 import json
+import posixpath
 
 from hypothesis import strategies as st
 
@@ -222,12 +223,21 @@ codes = st.one_of(st.sampled_from(["DC101", "DC102", "DC204", "DL3008", "SC2086"
                   hostile.filter(lambda c: c.strip()))
 
 
+def _root_relative(path: str) -> bool:
+    """Findings carry root-relative paths (the SARIF sink rejects others as a bug upstream):
+    not empty, not absolute, not ``.``, not climbing out, with ``\\`` read as ``/`` as the
+    sink reads it."""
+    normal = posixpath.normpath(path.replace("\\", "/")) if path else ""
+    return bool(path) and not (normal.startswith("/") or normal in (".", "..")
+                               or normal.startswith("../"))
+
+
 @st.composite
 def findings(draw: st.DrawFn) -> Finding:
     line = draw(st.integers(1, 50))
     return Finding(
-        path=draw(st.one_of(st.sampled_from(["Dockerfile", "app/Dockerfile"]), hostile.filter(
-            bool))),
+        path=draw(st.one_of(st.sampled_from(["Dockerfile", "app/Dockerfile"]),
+                            hostile.filter(_root_relative))),
         line=line,
         code=draw(codes),
         severity=draw(severities),
