@@ -62,7 +62,7 @@ from lint.rules._paths import (
     overlaps,
     resolve,
     shell_steps,
-    walk,
+    walk_stages,
 )
 from lint.rules._shell import positionals
 
@@ -82,12 +82,12 @@ ENABLED = False
 
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
-    for stage in dockerfile.stages:
-        # Paths earlier RUNs left behind, with the first line that made each. Keyed by path:
-        # a RUN of 1,000 ``pip install`` makes the same cache 1,000 times, and every deletion
-        # is compared with each path once, not once per time it was made.
-        present: dict[str, int] = {}
-        for ins, cwd in walk(dockerfile, stage):
+    # Per stage, the paths earlier RUNs of its chain left behind, with the first line that
+    # made each, carried over from the parent stage (each instruction read once). Keyed by
+    # path: a RUN of 1,000 ``pip install`` makes the same cache 1,000 times, and every deletion
+    # is compared with each path once, not once per time it was made.
+    for _stage, present, steps in walk_stages(dockerfile, dict[str, int], dict.copy):
+        for ins, cwd in steps:
             if ins.keyword != "RUN":
                 continue
             mounts, new, hit = mount_targets(ins, cwd), dict[str, None](), None
@@ -98,10 +98,11 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
                 for gone in deleted:
                     origin = next((line for p, line in present.items() if overlaps(gone, p)),
                                   None)
-                    if origin is not None and hit is None and ins.stage == stage.index:
+                    if origin is not None and hit is None:
                         hit = Hit(ins.line, ins.end_line, args={"path": gone, "origin": origin},
                                   related=(origin,))
-                    present = {p: line for p, line in present.items() if not inside(p, gone)}
+                    for p in [p for p in present if inside(p, gone)]:
+                        del present[p]
                     new = {p: None for p in new if not inside(p, gone)}
                 new.update((p, None) for p in created if p not in new
                            and not any(inside(p, m) for m in mounts))
@@ -201,7 +202,7 @@ def _downloads(tool: str, words: list[str], cwd: str) -> list[str]:
 
 def _pip_cache_off(dockerfile: Dockerfile, ins: Instruction) -> bool:
     """``ENV PIP_NO_CACHE_DIR=…`` (any value) stops pip from writing its cache."""
-    env = dockerfile.variables(dockerfile.stages[ins.stage], ins.line)
+    env = dockerfile.scope(dockerfile.stages[ins.stage], ins.line)
     return bool(env.get("PIP_NO_CACHE_DIR"))
 
 
