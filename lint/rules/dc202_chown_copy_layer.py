@@ -174,8 +174,9 @@ class _Copies:
 
     def __init__(self) -> None:
         self.entries: list[tuple[str, bool, int]] = []
-        #: literal destination -> destination as written -> (latest rank, latest non-tree rank)
-        self.at: dict[tuple[str, ...], dict[str, tuple[int, int]]] = {}
+        #: literal destination -> (destination as written, latest rank, latest non-tree rank)
+        #: for each way it was written (tuples, so that a copy of the dict is one C call)
+        self.at: dict[tuple[str, ...], tuple[tuple[str, int, int], ...]] = {}
         #: prefix -> latest rank of a literal destination at or below it
         self.below: dict[tuple[str, ...], int] = {}
         self.globs: list[int] = []
@@ -183,7 +184,7 @@ class _Copies:
     def copy(self) -> _Copies:
         new = _Copies()
         new.entries, new.below, new.globs = list(self.entries), dict(self.below), list(self.globs)
-        new.at = {k: dict(v) for k, v in self.at.items()}
+        new.at = dict(self.at)
         return new
 
     def add(self, path: str, is_dir: bool, line: int) -> None:
@@ -193,9 +194,9 @@ class _Copies:
             self.globs.append(rank)
             return
         key = _key(path)
-        written = self.at.setdefault(key, {})
-        _, files = written.get(path, (-1, -1))
-        written[path] = (rank, files if is_dir else rank)
+        others = tuple(w for w in self.at.get(key, ()) if w[0] != path)
+        files = next((w[2] for w in self.at.get(key, ()) if w[0] == path), -1)
+        self.at[key] = (*others, (path, rank, files if is_dir else rank))
         for k in range(len(key) + 1):
             self.below[key[:k]] = rank
 
@@ -214,7 +215,7 @@ class _Copies:
             if recursive:
                 best = max(best, self.below.get(key, -1))
             for k in range(len(key) + 1):
-                for dest, (rank, files) in self.at.get(key[:k], {}).items():
+                for dest, rank, files in self.at.get(key[:k], ()):
                     rank = files if dest == target else rank
                     if rank > best and not made.new_dir(dest, target):
                         best = rank
