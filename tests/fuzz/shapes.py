@@ -107,6 +107,22 @@ def stage_chain(n: int) -> Input:
     return Input("\n".join(out) + "\nUSER app\n")
 
 
+def stage_fanout(n: int) -> Input:
+    """A first stage of ``n`` COPYs and RUNs and ``n`` stages ``FROM`` it (each starts from the
+    first one's state instead of re-walking it)."""
+    out = ["FROM debian:12 AS s0", "WORKDIR /app"]
+    out += [f"COPY d{i} /app/d{i}/\nRUN pip install p{i}" for i in range(n)]
+    for i in range(1, n):
+        out += [f"FROM s0 AS s{i}", f"RUN chown app /app/f{i}", f"RUN rm -rf /tmp/{i}"]
+    return Input("\n".join(out) + '\nUSER app\nCMD ["app"]\n')
+
+
+def many_stages(n: int) -> Input:
+    """``n`` unrelated stages, each with a finding (every finding is looked up by its line,
+    every stage's base among the earlier stages' names)."""
+    return Input("".join(f"FROM debian AS s{i}\n" for i in range(n)) + "EXPOSE 22\n")
+
+
 def env_list(n: int) -> Input:
     """One ENV of ``n`` assignments, each naming the one before, then a RUN using them."""
     pairs = " ".join(f"V{i}=${{V{i - 1}:-v}}" for i in range(n))
@@ -137,4 +153,4 @@ def pragmas(n: int) -> Input:
 SHAPES: dict[str, Callable[[int], Input]] = {f.__name__: f for f in (
     nested_substitutions, nested_lines, long_run_line, continued_run, many_instructions,
     chown_copies, bracket_path, bracket_copies, many_heredocs, multi_heredoc_run, stage_chain,
-    env_list, env_lines, big_context, pragmas)}
+    stage_fanout, many_stages, env_list, env_lines, big_context, pragmas)}
