@@ -135,14 +135,15 @@ class _Made:
 
     def __init__(self) -> None:
         self.all: list[str] = []
-        self.paths: set[tuple[str, ...]] = set()
+        #: literal path -> the ways it was written (``~/x`` and ``/~/x`` compare alike)
+        self.paths: dict[tuple[str, ...], frozenset[str]] = {}
         self.strict: set[tuple[str, ...]] = set()  # every strict prefix of a literal path
         self.globs: list[str] = []
 
     def copy(self) -> _Made:
         new = _Made()
         new.all, new.globs = list(self.all), list(self.globs)
-        new.paths, new.strict = set(self.paths), set(self.strict)
+        new.paths, new.strict = dict(self.paths), set(self.strict)
         return new
 
     def add(self, path: str) -> None:
@@ -151,7 +152,7 @@ class _Made:
             self.globs.append(path)
             return
         key = _key(path)
-        self.paths.add(key)
+        self.paths[key] = self.paths.get(key, frozenset()) | {path}
         self.strict.update(key[:k] for k in range(len(key)))
 
     def new_dir(self, dest: str, target: str) -> bool:
@@ -160,6 +161,8 @@ class _Made:
         if any(inside(m, dest) and m != dest and overlaps(m, target) for m in self.globs):
             return True
         d, t = _key(dest), _key(target)
+        if any(m != dest for m in self.paths.get(d, ())):
+            return True  # the same directory written another way: not ``dest`` as a string
         if any(t[:k] in self.paths for k in range(len(d) + 1, len(t) + 1)):
             return True  # made between dest and target (target included)
         # Made below target (strictly below dest: target is dest or below it).
