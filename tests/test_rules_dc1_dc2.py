@@ -178,3 +178,36 @@ def test_dc202_index_finds_the_copy_the_one_by_one_comparison_finds() -> None:
             hits += expected is not None
     assert checked == 300 * len(paths) * 2
     assert 0.2 < hits / checked < 0.8  # both outcomes well covered
+
+
+def test_dc204_index_finds_the_paths_the_one_by_one_comparison_finds() -> None:
+    """The index of paths left behind (``_Present``) gives the same first overlapping path and
+    forgets the same paths as comparing a deletion with every path in turn (the rule's original
+    definition), on literal and glob paths and deletions."""
+    import random
+
+    from lint.rules._paths import inside, overlaps
+    from lint.rules.dc204_cleanup_in_later_layer import _Present
+
+    paths = ["/tmp", "/tmp/a", "/tmp/a/b", "/tmp/*", "/tmp/a*", "/var/lib/apt/lists/*",
+             "/var/lib/apt/lists", "~/.cache/pip/*", "~/.cache", "/~/.cache", "/", "/opt/x?",
+             "/tmp/[ab]"]
+    rng = random.Random(204)
+    found = 0
+    for _ in range(300):
+        present, plain = _Present(), dict[str, int]()
+        for step in range(40):
+            path = rng.choice(paths)
+            if rng.random() < 0.5:
+                present.add(path, step)
+                plain.setdefault(path, step)
+                continue
+            expected = next((line for p, line in plain.items() if overlaps(path, p)), None)
+            assert present.origin(path) == expected, (list(plain), path)
+            found += expected is not None
+            present.delete_inside(path)
+            plain = {p: line for p, line in plain.items() if not inside(p, path)}
+            assert present.lines == plain
+            if rng.random() < 0.1:
+                present = present.copy()
+    assert found > 1000

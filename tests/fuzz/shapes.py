@@ -70,6 +70,14 @@ def chown_copies(n: int) -> Input:
         + "\n" for i in range(n)) + "USER app\n")
 
 
+def cleanups_against_downloads(n: int) -> Input:
+    """``n`` RUNs that download into ``/tmp``, then ``n`` that delete other paths (DC204 looks
+    for the download each deletion overlaps)."""
+    return Input("FROM debian:12\n" + "".join(
+        f"RUN curl -fsSL -o /tmp/f{i} https://example.com/{i}\n" for i in range(n)) + "".join(
+        f"RUN rm -f /opt/x{i}\n" for i in range(n)) + 'USER app\nCMD ["app"]\n')
+
+
 def bracket_path(n: int) -> Input:
     """A cleanup path of ``n`` ``[`` in a later RUN than the install it cleans (DC204 compares
     the two paths as globs, ``rules/_paths.py``)."""
@@ -152,5 +160,6 @@ def pragmas(n: int) -> Input:
 
 SHAPES: dict[str, Callable[[int], Input]] = {f.__name__: f for f in (
     nested_substitutions, nested_lines, long_run_line, continued_run, many_instructions,
-    chown_copies, bracket_path, bracket_copies, many_heredocs, multi_heredoc_run, stage_chain,
-    stage_fanout, many_stages, env_list, env_lines, big_context, pragmas)}
+    chown_copies, cleanups_against_downloads, bracket_path, bracket_copies, many_heredocs,
+    multi_heredoc_run, stage_chain, stage_fanout, many_stages, env_list, env_lines, big_context,
+    pragmas)}

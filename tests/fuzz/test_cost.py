@@ -32,7 +32,8 @@ REPEAT = 3
 #: and the guard's bounds (65,535 bytes a line, nesting 16).
 SIZES = {
     "nested_substitutions": 40, "nested_lines": 60, "long_run_line": 200, "continued_run": 100,
-    "many_instructions": 150, "chown_copies": 40, "bracket_path": 400, "bracket_copies": 100,
+    "many_instructions": 150, "chown_copies": 40, "cleanups_against_downloads": 40,
+    "bracket_path": 400, "bracket_copies": 100,
     "many_heredocs": 60, "multi_heredoc_run": 60, "stage_chain": 40, "stage_fanout": 40,
     "many_stages": 500, "env_list": 150,
     "env_lines": 60, "big_context": 800, "pragmas": 100,
