@@ -22,7 +22,7 @@ Edge policy (one per edge, each tested in ``tests/test_parser.py``):
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -164,13 +164,8 @@ class Dockerfile:
     global_args: tuple[Instruction, ...]
     directives: Mapping[str, str]
     pragmas: Pragmas
-    #: memo of ``variables`` (not part of the value)
-    _env_steps: dict[int, tuple[list[int], list[Instruction]]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
-    _env_cursor: dict[int, tuple[int, dict[str, str]]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
+    #: memo of ``variables`` and ``chain_position`` (not part of the value)
+    _memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -208,40 +203,37 @@ class Dockerfile:
         for st in self.chain(stage):
             yield from st.instructions
 
+    def chain_position(self, stage: Stage, top: Stage) -> int | None:
+        """How many ``FROM <stage>`` steps ``stage`` is above ``top`` in ``top``'s chain (0:
+        ``top`` itself), or ``None`` when it is not in that chain. Memoised per ``top``, so
+        asking for every stage walks the chain once."""
+        key = f"chain:{top.index}"
+        positions = self._memo.get(key)
+        if not isinstance(positions, dict):
+            chain = self.chain(top)
+            positions = self._memo[key] = {st.index: len(chain) - 1 - k
+                                           for k, st in enumerate(chain)}
+        return positions.get(stage.index)
+
     def variables(self, stage: Stage, before_line: int | None = None) -> dict[str, str]:
         """ARG defaults and ENV values in effect in ``stage`` (through its chain) before
-        ``before_line`` (all of the stage when ``None``). Values are already expanded.
+        ``before_line`` (all of the stage when ``None``). Values are already expanded. A copy
+        of ``scope``: rules that ask per instruction use ``scope``, which copies nothing."""
+        return dict(self.scope(stage, before_line))
 
-        Rules ask this once per instruction, so the replay is incremental: a cursor per stage
-        continues from the previous answer when lines only grow (linear over a whole file, not
-        quadratic; a 5 MB file has hundreds of thousands of instructions)."""
-        memo = self._env_steps.get(stage.index)
-        if memo is None:
-            steps = [i for i in self.chain_instructions(stage) if i.keyword in ("ARG", "ENV")]
-            memo = self._env_steps[stage.index] = ([i.line for i in steps], steps)
-        lines, steps = memo
-        # Chain instructions come in increasing line order (a parent stage is always earlier).
-        count = len(steps) if before_line is None else bisect_left(lines, before_line)
-        pos, env = self._env_cursor.get(stage.index, (0, {}))
-        if pos > count:
-            pos, env = 0, {}
-        defaults = self._global_defaults
-        for ins in steps[pos:count]:
-            # Every value of one instruction sees the variables as they were before it
-            # (``ENV a=2 b=$a`` gives b the earlier a), as documented in
-            # https://docs.docker.com/reference/dockerfile/#environment-replacement
-            assigned: list[tuple[str, str]] = []
-            if ins.keyword == "ARG":
-                for name, value in _arg_pairs(ins):
-                    if value is not None:
-                        assigned.append((name, expand(value, env)))
-                    elif name in defaults and name not in env:
-                        assigned.append((name, defaults[name]))
-            else:
-                assigned = [(name, expand(_unquote(v), env)) for name, v in _pairs(ins.args)]
-            env.update(assigned)
-        self._env_cursor[stage.index] = (count, env)
-        return dict(env)
+    def scope(self, stage: Stage, before_line: int | None = None) -> Mapping[str, str]:
+        """``variables`` as a read-only view, each name looked up when asked (in O(log n)): no
+        per-stage or per-instruction copy of everything a chain of stages assigned, so asking
+        for every instruction of every stage of a long chain stays n log n."""
+        memo = self._memo.get("scope")
+        if not isinstance(memo, _Scopes):
+            memo = self._memo["scope"] = _Scopes(self)
+        # A line before the stage's FROM sees only what its chain had assigned by then.
+        while before_line is not None and before_line <= stage.line and stage.parent is not None:
+            stage = self.stages[stage.parent]
+        if before_line is not None and before_line <= stage.line:
+            return _Scope(memo, None, 0)
+        return _Scope(memo, stage.index, before_line if before_line is not None else _END)
 
     @cached_property
     def _global_defaults(self) -> dict[str, str]:
@@ -254,14 +246,156 @@ class Dockerfile:
 
     def expand(self, text: str, stage: Stage, line: int | None = None) -> str:
         """Substitute ``$VAR``/``${VAR}`` forms with what ``variables`` knows; unknown ones stay."""
-        return expand(text, self.variables(stage, line))
+        return expand(text, self.scope(stage, line))
 
     def instruction_at(self, line: int) -> Instruction | None:
-        """The instruction whose lines include ``line``."""
-        for ins in self.instructions:
-            if ins.line <= line <= ins.end_line:
-                return ins
+        """The instruction whose lines include ``line`` (a bisection: engines and reports ask
+        once per finding)."""
+        starts = self._memo.get("starts")
+        if not isinstance(starts, list):
+            starts = self._memo["starts"] = [i.line for i in self.instructions]
+        k = bisect_right(starts, line) - 1
+        if k >= 0 and self.instructions[k].line <= line <= self.instructions[k].end_line:
+            return self.instructions[k]
         return None
+
+
+_END = 1 << 62
+
+
+class _Scopes:
+    """Every ARG/ENV assignment of a file, computed once in stage order, and for each name the
+    stages that assign it laid out on the stages' tree (parents first): the value of ``NAME``
+    at a point is the last assignment before it in its stage, else the one at the end of the
+    nearest stage up the ``FROM`` chain that assigns ``NAME`` (the innermost of the nested
+    intervals that the assigning stages span in a preorder of the tree, found by bisection)."""
+
+    def __init__(self, df: Dockerfile) -> None:
+        stages = df.stages
+        self.parent = [st.parent for st in stages]
+        children: list[list[int]] = [[] for _ in stages]
+        for st in stages:
+            if st.parent is not None:
+                children[st.parent].append(st.index)
+        # Preorder numbers and the last number in each subtree, without recursion.
+        self.tin = [0] * len(stages)
+        tout = [0] * len(stages)
+        clock = 0
+        for root in (st.index for st in stages if st.parent is None):
+            todo: list[tuple[int, bool]] = [(root, False)]
+            while todo:
+                node, done = todo.pop()
+                if done:
+                    tout[node] = clock - 1
+                    continue
+                self.tin[node] = clock
+                clock += 1
+                todo.append((node, True))
+                todo += [(c, False) for c in reversed(children[node])]
+        steps = [[i for i in st.instructions if i.keyword in ("ARG", "ENV")] for st in stages]
+        marked: dict[str, set[int]] = {}
+        for index, own in enumerate(steps):
+            for ins in own:
+                for name in _names(ins):
+                    marked.setdefault(name, set()).add(index)
+        #: name -> (segment starts, innermost assigning stage of each segment)
+        self.segments: dict[str, tuple[list[int], list[int | None]]] = {}
+        for name, where in marked.items():
+            starts: list[int] = []
+            values: list[int | None] = []
+            stack: list[int] = []
+            for m in sorted(where, key=self.tin.__getitem__):
+                while stack and tout[stack[-1]] < self.tin[m]:
+                    top = stack.pop()
+                    starts.append(tout[top] + 1)
+                    values.append(stack[-1] if stack else None)
+                stack.append(m)
+                starts.append(self.tin[m])
+                values.append(m)
+            while stack:
+                top = stack.pop()
+                starts.append(tout[top] + 1)
+                values.append(stack[-1] if stack else None)
+            self.segments[name] = (starts, values)
+        #: (stage, name) -> (lines, values) of its assignments in order (None: unset)
+        self.own: dict[tuple[int, str], tuple[list[int], list[str | None]]] = {}
+        defaults = df._global_defaults
+        for index, own in enumerate(steps):
+            for ins in own:
+                before = _Scope(self, index, ins.line)
+                assigned: list[tuple[str, str | None]] = []
+                # Every value of one instruction sees the variables as they were before it
+                # (``ENV a=2 b=$a`` gives b the earlier a), as documented in
+                # https://docs.docker.com/reference/dockerfile/#environment-replacement
+                if ins.keyword == "ARG":
+                    for name, value in _arg_pairs(ins):
+                        if value is not None:
+                            assigned.append((name, expand(value, before)))
+                        else:
+                            current = before.value(name)
+                            assigned.append((name, current if current is not None
+                                             else defaults.get(name)))
+                else:
+                    assigned = [(name, expand(_unquote(v), before)) for name, v in _pairs(ins.args)]
+                for name, value in assigned:
+                    lines, vals = self.own.setdefault((index, name), ([], []))
+                    lines.append(ins.line)
+                    vals.append(value)
+        self.names = list(marked)
+
+    def value(self, stage: int | None, line: int, name: str) -> str | None:
+        if stage is None:
+            return None
+        mine = self.own.get((stage, name))
+        if mine is not None:
+            k = bisect_left(mine[0], line) - 1
+            if k >= 0:
+                return mine[1][k]
+        parent = self.parent[stage]
+        found = self.segments.get(name)
+        if parent is None or found is None:
+            return None
+        k = bisect_right(found[0], self.tin[parent]) - 1
+        holder = found[1][k] if k >= 0 else None
+        if holder is None:
+            return None
+        assigned = self.own.get((holder, name))
+        return assigned[1][-1] if assigned else None
+
+
+class _Scope(Mapping[str, str]):
+    """The variables in effect at one point: a read-only view over ``_Scopes``."""
+
+    __slots__ = ("_line", "_scopes", "_stage")
+
+    def __init__(self, scopes: _Scopes, stage: int | None, line: int) -> None:
+        self._scopes, self._stage, self._line = scopes, stage, line
+
+    def value(self, name: str) -> str | None:
+        return self._scopes.value(self._stage, self._line, name)
+
+    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        value = self.value(name)
+        return default if value is None else value
+
+    def __getitem__(self, name: str) -> str:
+        value = self.value(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return (n for n in self._scopes.names if self.value(n) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _names(ins: Instruction) -> Iterator[str]:
+    if ins.keyword == "ARG":
+        yield from (name for name, _ in _arg_pairs(ins))
+    else:
+        yield from (name for name, _ in _pairs(ins.args))
 
 
 def _pairs(args: tuple[str, ...]) -> Iterator[tuple[str, str]]:
@@ -450,6 +584,7 @@ def _assemble(path: str, text: str, instructions: tuple[Instruction, ...]) -> Do
             if value is not None:
                 defaults[name] = expand(value, defaults)
     stages: list[Stage] = []
+    named: dict[str, int] = {}
     for index, part in enumerate(stage_parts):
         frm = part[0]
         words = list(frm.args)
@@ -459,10 +594,8 @@ def _assemble(path: str, text: str, instructions: tuple[Instruction, ...]) -> Do
             words = words[:-2]
         base_raw = words[0] if words else ""
         base = expand(base_raw, defaults)
-        parent = None
-        for earlier in stages:
-            if earlier.name is not None and earlier.name.lower() == base.lower():
-                parent = earlier.index
+        # The last earlier stage of that name (a dict, not a scan of every earlier stage).
+        parent = named.get(base.lower())
         stages.append(
             Stage(
                 index=index,
@@ -475,6 +608,8 @@ def _assemble(path: str, text: str, instructions: tuple[Instruction, ...]) -> Do
                 parent=parent,
             )
         )
+        if stage_name is not None:
+            named[stage_name.lower()] = index
     starts = frozenset(i.line for i in numbered)
     return Dockerfile(
         path=path,

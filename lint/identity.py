@@ -145,10 +145,10 @@ def folded(base: Dockerfile, head: Dockerfile, aligned: dict[int, int]) -> dict[
 def stage_key(dockerfile: Dockerfile, stage: Stage, target: str | None) -> str:
     """A stage's identity across versions: its place in the shipped chain, else its name,
     else its index."""
-    chain = dockerfile.chain(dockerfile.shipped_stage(target))
-    for distance, member in enumerate(reversed(chain)):
-        if member.index == stage.index:
-            return f"chain:{distance}"
+    # Memoised per shipped stage: asking for every stage walks the chain once, not per stage.
+    distance = dockerfile.chain_position(stage, dockerfile.shipped_stage(target))
+    if distance is not None:
+        return f"chain:{distance}"
     if stage.name:
         return f"name:{stage.name.lower()}"
     return f"index:{stage.index}"

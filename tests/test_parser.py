@@ -10,7 +10,7 @@ import pytest
 
 from lint import engine
 from lint.context import load as load_context
-from lint.dockerfile import MAX_LINE, Dockerfile, DockerfileError, Heredoc, parse
+from lint.dockerfile import MAX_LINE, Dockerfile, DockerfileError, Heredoc, expand, parse
 from lint.finding import Finding, Severity
 
 
@@ -231,6 +231,77 @@ def test_variables_stay_linear_on_many_instructions(tmp_path: Path) -> None:
     assert time.perf_counter() - start < 5
     assert df.variables(stage) == {f"V{k}": str(max(i for i in range(0, 30_000, 50)
                                                     if i % 7 == k)) for k in range(7)}
+
+
+def _replayed(df: Dockerfile, stage_index: int, before: int) -> dict[str, str]:
+    """The variables as the chain's ARG/ENV steps before ``before`` give them, replayed from
+    the top of the chain (the plain definition the lookups of ``Dockerfile.scope`` must
+    match)."""
+    defaults: dict[str, str] = {}
+    for ins in df.global_args:
+        for arg in ins.args:
+            name, sep, value = arg.partition("=")
+            if sep:
+                defaults[name] = expand(value.strip("\"'"), defaults)
+    env: dict[str, str] = {}
+    for ins in df.chain_instructions(df.stages[stage_index]):
+        if ins.line >= before or ins.keyword not in ("ARG", "ENV"):
+            continue
+        assigned: list[tuple[str, str]] = []
+        if ins.keyword == "ARG":
+            for arg in ins.args:
+                name, sep, value = arg.partition("=")
+                if sep:
+                    assigned.append((name, expand(value.strip("\"'"), env)))
+                elif name in defaults and name not in env:
+                    assigned.append((name, defaults[name]))
+        else:
+            assigned = [(n, expand(v.strip("\"'"), env))
+                        for n, v in zip(ins.args[::2], ins.args[1::2], strict=False)]
+        env.update(assigned)
+    return env
+
+
+def test_variables_match_a_replay_of_the_chain_in_trees_of_stages(tmp_path: Path) -> None:
+    # Chains, a stage two stages build on, a name given to two stages (the later one is the
+    # parent), an ARG without a value inside and outside the global defaults, a name set twice
+    # in one ENV, and a child that changes what its parent set.
+    df = _parse(tmp_path, (
+        "ARG TAG=1 ROOT=/r\n"
+        "FROM alpine AS a\n"
+        "ARG TAG\n"
+        "ARG NONE\n"
+        "ENV HOME_DIR=${ROOT}/${TAG} X=1 X=2\n"
+        "FROM a AS b\n"
+        "ENV HOME_DIR=/b Y=$HOME_DIR\n"
+        "FROM a AS c\n"
+        "ARG ROOT\n"
+        "ENV Z=${HOME_DIR}${Y:-none}$ROOT\n"
+        "FROM b AS a\n"
+        "ENV W=$Y\n"
+        "FROM a AS d\n"
+        "ARG TAG=2\n"
+        "ENV V=$TAG/$W/$X\n"
+        "FROM debian AS e\n"
+        "ENV V=e\n"
+        "RUN true\n"
+    ))
+    assert [s.parent for s in df.stages] == [None, 0, 0, 1, 3, None]
+    last = len(df.text.split("\n")) + 1
+    for stage in df.stages:
+        for before in range(1, last + 1):
+            expected = _replayed(df, stage.index, before)
+            assert df.variables(stage, before) == expected, (stage.index, before)
+            view = df.scope(stage, before)
+            assert {n: view[n] for n in view} == expected
+            assert view.get("NOT_SET") is None and "NOT_SET" not in view
+        assert df.variables(stage) == _replayed(df, stage.index, last)
+    # A global ARG is seen in a stage only where the stage declares it (``ARG ROOT`` in c).
+    assert df.variables(df.stages[4]) == {"TAG": "2", "HOME_DIR": "/b", "X": "2",
+                                          "Y": "${ROOT}/1", "W": "${ROOT}/1",
+                                          "V": "2/${ROOT}/1/2"}
+    assert df.variables(df.stages[2]) == {"TAG": "1", "HOME_DIR": "${ROOT}/1", "X": "2",
+                                          "ROOT": "/r", "Z": "${ROOT}/1none/r"}
 
 
 def test_crlf_and_bom(tmp_path: Path) -> None:

@@ -146,3 +146,68 @@ def test_shell_installs_skip_option_values(script: str, packages: tuple[str, ...
     from lint.rules._shell import commands, installs
 
     assert [i.packages for i in installs(commands(script))] == [packages]
+
+
+def test_dc202_index_finds_the_copy_the_one_by_one_comparison_finds() -> None:
+    """The index of COPY destinations (``_Copies.latest``) gives the same latest COPY as
+    comparing the target with every earlier COPY in turn (``_Copies._match``, the rule's
+    original definition), on every combination of literal and glob destinations, targets and
+    directories made by mkdir, a tree or a file, recursive or not."""
+    import itertools
+    import random
+
+    from lint.rules.dc202_chown_copy_layer import _Copies, _Made
+
+    paths = ["/app", "/app/", "/app/data", "/app/data/x.db", "/app/run.sh", "/app/*.sh",
+             "/app/d*", "/etc/conf", "/", "~/cache", "/~/cache", "/app/[ab]", "/srv/a?"]
+    rng = random.Random(202)
+    checked = hits = 0
+    for _ in range(300):
+        copies, made = _Copies(), _Made()
+        for rank in range(rng.randint(0, 6)):
+            copies.add(rng.choice(paths).rstrip("/") or "/", rng.random() < 0.5, 10 + rank)
+        for _ in range(rng.randint(0, 3)):
+            made.add(rng.choice(paths))
+        for target, recursive in itertools.product(paths, (False, True)):
+            ranks = [r for r in range(len(copies.entries))
+                     if copies._match(r, target, recursive, made)]
+            expected = copies.entries[max(ranks)][2] if ranks else None
+            assert copies.latest(target, recursive, made) == expected, (
+                copies.entries, made.all, target, recursive)
+            checked += 1
+            hits += expected is not None
+    assert checked == 300 * len(paths) * 2
+    assert 0.2 < hits / checked < 0.8  # both outcomes well covered
+
+
+def test_dc204_index_finds_the_paths_the_one_by_one_comparison_finds() -> None:
+    """The index of paths left behind (``_Present``) gives the same first overlapping path and
+    forgets the same paths as comparing a deletion with every path in turn (the rule's original
+    definition), on literal and glob paths and deletions."""
+    import random
+
+    from lint.rules._paths import inside, overlaps
+    from lint.rules.dc204_cleanup_in_later_layer import _Present
+
+    paths = ["/tmp", "/tmp/a", "/tmp/a/b", "/tmp/*", "/tmp/a*", "/var/lib/apt/lists/*",
+             "/var/lib/apt/lists", "~/.cache/pip/*", "~/.cache", "/~/.cache", "/", "/opt/x?",
+             "/tmp/[ab]"]
+    rng = random.Random(204)
+    found = 0
+    for _ in range(300):
+        present, plain = _Present(), dict[str, int]()
+        for step in range(40):
+            path = rng.choice(paths)
+            if rng.random() < 0.5:
+                present.add(path, step)
+                plain.setdefault(path, step)
+                continue
+            expected = next((line for p, line in plain.items() if overlaps(path, p)), None)
+            assert present.origin(path) == expected, (list(plain), path)
+            found += expected is not None
+            present.delete_inside(path)
+            plain = {p: line for p, line in plain.items() if not inside(p, path)}
+            assert present.lines == plain
+            if rng.random() < 0.1:
+                present = present.copy()
+    assert found > 1000

@@ -11,10 +11,14 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from lint.dockerfile import Dockerfile, Instruction, Stage
 from lint.rules._shell import Scripts
+
+S = TypeVar("S")
 
 _HOME = re.compile(r"^(?:~|\$\{?HOME\}?|/root)(?=/|$)")
 
@@ -126,3 +130,37 @@ def mount_targets(ins: Instruction, cwd: str) -> list[str]:
                 out.append(resolve(target, cwd))
     return out
 
+
+
+def walk_stages(
+    dockerfile: Dockerfile, fresh: Callable[[], S], copy: Callable[[S], S]
+) -> Iterator[tuple[Stage, S, Iterator[tuple[Instruction, str]]]]:
+    """Every stage in order, with the state its ``FROM <stage>`` parent's chain ended with
+    (``fresh()`` for a stage on an image) and its own instructions with the WORKDIR in effect.
+    The caller updates the state in place while it reads the instructions, which it must read
+    to the end before the next stage. ``walk`` for every stage re-walks every chain (quadratic
+    in a chain's length); here each instruction is read once, and a parent's state is handed
+    to its last child and copied (``copy``) only for the others."""
+    children = Counter(st.parent for st in dockerfile.stages if st.parent is not None)
+    ends: dict[int, tuple[S, str]] = {}
+    for stage in dockerfile.stages:
+        if stage.parent is None or stage.parent not in ends:
+            state, cwd = fresh(), "/"
+        else:
+            state, cwd = ends[stage.parent]
+            children[stage.parent] -= 1
+            if children[stage.parent]:
+                state = copy(state)
+            else:
+                del ends[stage.parent]
+        where = [cwd]
+        yield stage, state, _own(dockerfile, stage, where)
+        ends[stage.index] = (state, where[0])
+
+
+def _own(dockerfile: Dockerfile, stage: Stage, where: list[str]
+         ) -> Iterator[tuple[Instruction, str]]:
+    for ins in stage.instructions:
+        if ins.keyword == "WORKDIR" and ins.args:
+            where[0] = resolve(expanded(dockerfile, ins, ins.args[0]), where[0])
+        yield ins, where[0]

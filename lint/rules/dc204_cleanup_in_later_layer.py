@@ -50,8 +50,10 @@ RUN curl -fsSL -o /tmp/tool.tar.gz https://example.com/tool.tar.gz \
 
 from __future__ import annotations
 
+import itertools
 import posixpath
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 
 from lint.dockerfile import Dockerfile, Instruction
 from lint.finding import Severity
@@ -60,9 +62,10 @@ from lint.rules._paths import (
     inside,
     mount_targets,
     overlaps,
+    parts,
     resolve,
     shell_steps,
-    walk,
+    walk_stages,
 )
 from lint.rules._shell import positionals
 
@@ -82,12 +85,12 @@ ENABLED = False
 
 
 def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
-    for stage in dockerfile.stages:
-        # Paths earlier RUNs left behind, with the first line that made each. Keyed by path:
-        # a RUN of 1,000 ``pip install`` makes the same cache 1,000 times, and every deletion
-        # is compared with each path once, not once per time it was made.
-        present: dict[str, int] = {}
-        for ins, cwd in walk(dockerfile, stage):
+    # Per stage, the paths earlier RUNs of its chain left behind, with the first line that
+    # made each, carried over from the parent stage (each instruction read once). Keyed by
+    # path: a RUN of 1,000 ``pip install`` makes the same cache 1,000 times, and every deletion
+    # is compared with each path once, not once per time it was made.
+    for _stage, present, steps in walk_stages(dockerfile, _Present, _Present.copy):
+        for ins, cwd in steps:
             if ins.keyword != "RUN":
                 continue
             mounts, new, hit = mount_targets(ins, cwd), dict[str, None](), None
@@ -96,19 +99,96 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
                 if created is _PIP and _pip_cache_off(dockerfile, ins):
                     created = []
                 for gone in deleted:
-                    origin = next((line for p, line in present.items() if overlaps(gone, p)),
-                                  None)
-                    if origin is not None and hit is None and ins.stage == stage.index:
+                    origin = present.origin(gone)
+                    if origin is not None and hit is None:
                         hit = Hit(ins.line, ins.end_line, args={"path": gone, "origin": origin},
                                   related=(origin,))
-                    present = {p: line for p, line in present.items() if not inside(p, gone)}
+                    present.delete_inside(gone)
                     new = {p: None for p in new if not inside(p, gone)}
                 new.update((p, None) for p in created if p not in new
                            and not any(inside(p, m) for m in mounts))
             for p in new:
-                present.setdefault(p, ins.line)
+                present.add(p, ins.line)
             if hit:
                 yield hit
+
+
+_GLOB = re.compile(r"[*?[]")
+
+
+def _key(path: str) -> tuple[str, ...]:
+    return tuple(parts(path))
+
+
+class _Present:
+    """The paths earlier RUNs left behind, each with the first line that made it, in the order
+    they were made. Literal paths are also indexed by every prefix of their components, so a
+    literal deletion finds the paths it overlaps without a scan; paths and deletions with glob
+    characters are compared one by one (``overlaps``/``inside``), as the rule always did."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, int] = {}  # path -> first line, in the order made
+        self.rank: dict[str, int] = {}  # path -> when it was made (the first match wins)
+        self.made = 0
+        self.under: dict[tuple[str, ...], dict[str, None]] = {}  # prefix -> literal paths
+        self.at: dict[tuple[str, ...], dict[str, None]] = {}  # components -> literal paths
+        self.globs: dict[str, None] = {}
+
+    def copy(self) -> _Present:
+        new = _Present()
+        new.lines, new.rank, new.made = dict(self.lines), dict(self.rank), self.made
+        new.under = {k: dict(v) for k, v in self.under.items()}
+        new.at = {k: dict(v) for k, v in self.at.items()}
+        new.globs = dict(self.globs)
+        return new
+
+    def add(self, path: str, line: int) -> None:
+        if path in self.lines:
+            return
+        self.lines[path] = line
+        self.rank[path] = self.made
+        self.made += 1
+        if _GLOB.search(path):
+            self.globs[path] = None
+            return
+        key = _key(path)
+        self.at.setdefault(key, {})[path] = None
+        for k in range(len(key) + 1):
+            self.under.setdefault(key[:k], {})[path] = None
+
+    def _drop(self, path: str) -> None:
+        del self.lines[path], self.rank[path]
+        if path in self.globs:
+            del self.globs[path]
+            return
+        key = _key(path)
+        del self.at[key][path]
+        for k in range(len(key) + 1):
+            del self.under[key[:k]][path]
+
+    def origin(self, gone: str) -> int | None:
+        """The line that made the first path ``gone`` overlaps, or ``None``."""
+        found: Iterable[str]
+        if _GLOB.search(gone):
+            found = (p for p in self.lines if overlaps(gone, p))
+        else:
+            key = _key(gone)
+            found = itertools.chain(
+                (p for k in range(len(key)) for p in self.at.get(key[:k], {})),  # above gone
+                self.under.get(key, {}),  # gone and below
+                (p for p in self.globs if overlaps(gone, p)))
+        first = min(found, key=self.rank.__getitem__, default=None)
+        return None if first is None else self.lines[first]
+
+    def delete_inside(self, gone: str) -> None:
+        """Forget every path inside ``gone``."""
+        if _GLOB.search(gone):
+            doomed = [p for p in self.lines if inside(p, gone)]
+        else:
+            doomed = list(self.under.get(_key(gone), {}))
+            doomed += [p for p in self.globs if inside(p, gone)]
+        for p in doomed:
+            self._drop(p)
 
 
 _APT_LISTS = ["/var/lib/apt/lists/*"]
@@ -201,7 +281,7 @@ def _downloads(tool: str, words: list[str], cwd: str) -> list[str]:
 
 def _pip_cache_off(dockerfile: Dockerfile, ins: Instruction) -> bool:
     """``ENV PIP_NO_CACHE_DIR=…`` (any value) stops pip from writing its cache."""
-    env = dockerfile.variables(dockerfile.stages[ins.stage], ins.line)
+    env = dockerfile.scope(dockerfile.stages[ins.stage], ins.line)
     return bool(env.get("PIP_NO_CACHE_DIR"))
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from lint.dockerfile import Dockerfile, Instruction, expand
 from lint.finding import Severity
@@ -117,7 +117,7 @@ def _is_dir(src: str, context: RuleContext) -> bool:
     return src.endswith("/") or "." not in name.rsplit("/", 1)[-1]
 
 
-def _expand_in(env: dict[str, str], text: str) -> str:
+def _expand_in(env: Mapping[str, str], text: str) -> str:
     return expand(text, env)
 
 
@@ -126,7 +126,7 @@ def check(dockerfile: Dockerfile, context: RuleContext) -> Iterator[Hit]:
         copied: tuple[Instruction, str] | None = None
         for ins in stage.body:
             if copied is None:
-                env = dockerfile.variables(stage, ins.line)
+                env = dockerfile.scope(stage, ins.line)
                 source = source_copied(ins, context, functools.partial(_expand_in, env))
                 if source is not None:
                     copied = (ins, source)

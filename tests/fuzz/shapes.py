@@ -70,6 +70,14 @@ def chown_copies(n: int) -> Input:
         + "\n" for i in range(n)) + "USER app\n")
 
 
+def cleanups_against_downloads(n: int) -> Input:
+    """``n`` RUNs that download into ``/tmp``, then ``n`` that delete other paths (DC204 looks
+    for the download each deletion overlaps)."""
+    return Input("FROM debian:12\n" + "".join(
+        f"RUN curl -fsSL -o /tmp/f{i} https://example.com/{i}\n" for i in range(n)) + "".join(
+        f"RUN rm -f /opt/x{i}\n" for i in range(n)) + 'USER app\nCMD ["app"]\n')
+
+
 def bracket_path(n: int) -> Input:
     """A cleanup path of ``n`` ``[`` in a later RUN than the install it cleans (DC204 compares
     the two paths as globs, ``rules/_paths.py``)."""
@@ -107,6 +115,22 @@ def stage_chain(n: int) -> Input:
     return Input("\n".join(out) + "\nUSER app\n")
 
 
+def stage_fanout(n: int) -> Input:
+    """A first stage of ``n`` COPYs and RUNs and ``n`` stages ``FROM`` it (each starts from the
+    first one's state instead of re-walking it)."""
+    out = ["FROM debian:12 AS s0", "WORKDIR /app"]
+    out += [f"COPY d{i} /app/d{i}/\nRUN pip install p{i}" for i in range(n)]
+    for i in range(1, n):
+        out += [f"FROM s0 AS s{i}", f"RUN chown app /app/f{i}", f"RUN rm -rf /tmp/{i}"]
+    return Input("\n".join(out) + '\nUSER app\nCMD ["app"]\n')
+
+
+def many_stages(n: int) -> Input:
+    """``n`` unrelated stages, each with a finding (every finding is looked up by its line,
+    every stage's base among the earlier stages' names)."""
+    return Input("".join(f"FROM debian AS s{i}\n" for i in range(n)) + "EXPOSE 22\n")
+
+
 def env_list(n: int) -> Input:
     """One ENV of ``n`` assignments, each naming the one before, then a RUN using them."""
     pairs = " ".join(f"V{i}=${{V{i - 1}:-v}}" for i in range(n))
@@ -136,5 +160,6 @@ def pragmas(n: int) -> Input:
 
 SHAPES: dict[str, Callable[[int], Input]] = {f.__name__: f for f in (
     nested_substitutions, nested_lines, long_run_line, continued_run, many_instructions,
-    chown_copies, bracket_path, bracket_copies, many_heredocs, multi_heredoc_run, stage_chain,
-    env_list, env_lines, big_context, pragmas)}
+    chown_copies, cleanups_against_downloads, bracket_path, bracket_copies, many_heredocs,
+    multi_heredoc_run, stage_chain, stage_fanout, many_stages, env_list, env_lines, big_context,
+    pragmas)}
