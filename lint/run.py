@@ -100,7 +100,6 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
                 continue
             refused = engine.guard(item.path, data, size)
             if refused is not None:
-                result.refused[item.path] = refused.message
                 entries.append((item, refused, [refused]))
                 continue
             outcome = engine.parse_or_error(item.path, data)
@@ -163,7 +162,6 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
                 result.incomplete.setdefault(path, HADOLINT_FAILED)
             for path in linted.hung:
                 hung = engine.hung(path, hadolint.batch_timeout(1, options.hadolint_budget))
-                result.refused[path] = hung.message
                 ours.setdefault(path, []).append(hung)
             for f in linted.findings:
                 lmap = line_maps.get(f.path)
@@ -185,6 +183,8 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
     for f in combined:
         if f.code in PARTIAL:
             result.incomplete.setdefault(f.path, f"{f.code}: {f.message}")
+        if f.code == engine.NOT_LINTED:
+            result.refused.setdefault(f.path, f.message)
     combined = engine.apply_config(combined, config, result.dockerfiles)
     unparsed = [p for p in result.files if p in ours and p not in result.dockerfiles]
     combined = engine.supersede(combined, unparsed)
