@@ -260,37 +260,36 @@ class Client:
 
     def _manifest(self, text: str, ref: Reference, selector: str, deadline: float
                   ) -> tuple[dict[str, Any], str]:
-        response = self._get(text, ref, self._url(ref, f"manifests/{selector}"),
-                             ", ".join(published.MANIFEST_TYPES), deadline)
-        with response:
-            body = _Stream(response, MAX_MANIFEST, deadline, text, "the manifest")
-            data = b"".join(iter(lambda: body.read(_CHUNK), b""))
-        digest = "sha256:" + body.sha256.hexdigest()
-        if selector.startswith("sha256:") and digest != selector:
-            raise RegistryError(text, f"manifest {selector[:19]} does not match its digest")
-        try:
-            manifest = json.loads(data)
-        except ValueError:
-            raise RegistryError(text, "the manifest is not JSON") from None
-        if not isinstance(manifest, dict):
-            raise RegistryError(text, "the manifest is not a JSON object")
-        return manifest, digest
+        expected = selector if selector.startswith("sha256:") else None
+        return self._json(text, ref, f"manifests/{selector}",
+                          ", ".join(published.MANIFEST_TYPES), MAX_MANIFEST, deadline,
+                          "the manifest", expected, f"manifest {selector[:19]}")
 
     def _json_blob(self, text: str, ref: Reference, digest: str, limit: int,
                    deadline: float) -> dict[str, Any]:
-        response = self._get(text, ref, self._url(ref, f"blobs/{digest}"), None, deadline)
+        value, _ = self._json(text, ref, f"blobs/{digest}", None, limit, deadline,
+                              "the config", digest, f"blob {digest[:19]}")
+        return value
+
+    def _json(self, text: str, ref: Reference, path: str, accept: str | None, limit: int,
+              deadline: float, what: str, expected: str | None, named: str
+              ) -> tuple[dict[str, Any], str]:
+        """The JSON object at ``path`` (at most ``limit`` bytes) and its digest, which must be
+        ``expected`` when one is given (``named`` in the error)."""
+        response = self._get(text, ref, self._url(ref, path), accept, deadline)
         with response:
-            body = _Stream(response, limit, deadline, text, "the config")
+            body = _Stream(response, limit, deadline, text, what)
             data = b"".join(iter(lambda: body.read(_CHUNK), b""))
-        if "sha256:" + body.sha256.hexdigest() != digest:
-            raise RegistryError(text, f"blob {digest[:19]} does not match its digest")
+        digest = "sha256:" + body.sha256.hexdigest()
+        if expected is not None and digest != expected:
+            raise RegistryError(text, f"{named} does not match its digest")
         try:
             value = json.loads(data)
         except ValueError:
-            raise RegistryError(text, "the config is not JSON") from None
+            raise RegistryError(text, f"{what} is not JSON") from None
         if not isinstance(value, dict):
-            raise RegistryError(text, "the config is not a JSON object")
-        return value
+            raise RegistryError(text, f"{what} is not a JSON object")
+        return value, digest
 
     def _layer(self, text: str, ref: Reference, diff_id: str, blob: Blob,
                deadline: float) -> Layer:
