@@ -135,26 +135,20 @@ def match(
                 state[n] = True
 
 
-    def head_ins(f: Finding) -> object:
-        kind, line = place(f, head_df, False)
-        return aligned.get(line) if kind == "ins" and isinstance(line, int) else None
-
-    def base_ins(f: Finding) -> object:
-        kind, line = place(f, base_df, False)
-        return line if kind == "ins" else None
-
-    def own_line(f: Finding) -> object:
-        kind, line = place(f, head_df, False)
-        return line if kind == "ins" else None
-
-    def folded_line(f: Finding) -> object:
-        kind, line = place(f, base_df, False)
-        return into.get(line) if kind == "ins" and isinstance(line, int) else None
+    def line_in(df: Dockerfile | None, to: Mapping[int, int] | None = None
+                ) -> Callable[[Finding], object]:
+        """The line of the finding's instruction in ``df`` (through ``to`` when given)."""
+        def key(f: Finding) -> object:
+            kind, line = place(f, df, False)
+            if kind != "ins" or not isinstance(line, int):
+                return None
+            return line if to is None else to.get(line)
+        return key
 
     if "instruction" in passes:
-        take(head_ins, base_ins)
+        take(line_in(head_df, aligned), line_in(base_df))
         # An instruction the head no longer has lives on in the neighbour it was folded into.
-        take(own_line, folded_line)
+        take(line_in(head_df), line_in(base_df, into))
     if "fingerprint" in passes:
         take(lambda f: f.fingerprint or None, lambda f: f.fingerprint or None)
 
