@@ -3,13 +3,17 @@
 
     python3 bench/bounds.py [--wall 2] [--rss 200] [--only NAME] [--budget SECONDS]
 
-Each shape is generated at the largest size ``lint.engine.guard`` accepts (the read cap, the
-nesting bound, the longest word), written to a temporary folder and linted through the CLI
+Each shape is generated twice: at the largest size every bound accepts (``lint.engine.guard``:
+the read cap, the nesting bound, the longest word; ``lint.engine.for_hadolint``: what hadolint
+is given), so the file is parsed, checked by every rule and linted by hadolint; and filled up to
+the read cap, where a bound refuses it (DC003). Each is written to a temporary folder and linted
+through the CLI
 exactly as a user would (``python3 -m lint -f json FILE``: parsing, every DC rule and the real
 hadolint). Wall time and the peak RSS of the whole process tree (the CLI and its hadolint,
 sampled every 5 ms from /proc, as in ``bench/lint.py``) are printed per shape with pass/fail
-against the target (2 s, 200 MB); the exit code is 1 when any shape misses. Also printed: the
-findings that say a bound applied (DC003), so a shape refused by a bound is visible as such.
+against the target (2 s, 200 MB); the exit code is 1 when any shape misses. Also printed:
+hadolint alone on the accepted file (one process, its default runtime, as a user runs it), and
+the findings that say a bound applied (DC003), so a shape refused by a bound is visible as such.
 The machine's load average is printed first: absolute times mean little on a loaded machine.
 """
 
@@ -28,7 +32,10 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lint.engine import MAX_NESTING, MAX_WORD, READ_CAP  # noqa: E402
+from lint import engine  # noqa: E402
+from lint.dockerfile import Dockerfile  # noqa: E402
+from lint.engine import MAX_BRACKETS, MAX_NESTING, MAX_PARENS, MAX_WORD, READ_CAP  # noqa: E402
+from lint.hadolint import HEAP_MB, find_binary  # noqa: E402
 
 HEAD = "FROM alpine:3.20\n"
 
@@ -47,70 +54,49 @@ def nest(depth: int, inner: str) -> str:
     return "${A:-" * depth + inner + "}" * depth
 
 
-def fill(line: str, cap: int = READ_CAP) -> str:
-    """``HEAD`` and ``line`` repeated up to (not over) ``cap`` bytes."""
-    room = cap - len(HEAD.encode())
-    return HEAD + (line + "\n") * max(1, room // len((line + "\n").encode()))
+WORD = nest(MAX_NESTING, "x" * (MAX_WORD - 6 * MAX_NESTING))  # deepest nesting, longest word
+CHAIN = "RUN echo start" + " && echo hello world" * 400  # 8,014 characters on one line
+SEGMENT = " \\\n && echo hello world"
 
-
-def _nested_words() -> str:
-    # The deepest nesting with the longest word inside it, on as many lines as fit.
-    word = nest(MAX_NESTING, "x" * (MAX_WORD - 6 * MAX_NESTING))
-    return fill(f"RUN echo {word}")
-
-
-def _nested_long_line() -> str:
-    # One logical RUN: many deepest-nested words joined by continuations.
-    word = nest(MAX_NESTING, "x" * (MAX_WORD - 6 * MAX_NESTING))
-    count = (READ_CAP - len(HEAD) - 20) // (len(word) + 3)
-    return HEAD + "RUN echo " + " \\\n ".join([word] * count) + "\n"
-
-
-def _many_instructions() -> str:
-    return fill("RUN echo hello world")
-
-
-def _one_huge_run() -> str:
-    segment = " \\\n && echo hello world"
-    count = (READ_CAP - len(HEAD) - 20) // len(segment)
-    return HEAD + "RUN echo start" + segment * count + "\n"
-
-
-def _huge_heredoc() -> str:
-    count = (READ_CAP - len(HEAD) - 20) // 17
-    return HEAD + "RUN <<EOF\n" + "echo hello world\n" * count + "EOF\n"
-
-
-def _brackets_in_run() -> str:
-    # ShellCheck (inside hadolint) is superlinear in a run of '[' in a shell word.
-    return fill("RUN rm -rf /tmp/" + "[" * (MAX_WORD - 8))
-
-
-def _brackets_in_paths() -> str:
-    # COPY destinations and RUN cleanup paths full of '[' compared by rules/_paths (DC204).
-    path = "/app/" + "[" * (MAX_WORD - 16)
-    return fill(f"COPY src {path}\nRUN rm -rf {path}")
-
-
-def _flat_variables() -> str:
-    return fill("RUN echo " + " ".join(["${A}"] * 200))
-
-
-def _many_stages() -> str:
-    return fill("FROM alpine:3.20 AS s\nCOPY --from=s /a /b\nRUN rm -rf /b/*")
-
-
-SHAPES: dict[str, Callable[[], str]] = {
-    "nested words": _nested_words,
-    "nested long RUN": _nested_long_line,
-    "many instructions": _many_instructions,
-    "one huge RUN": _one_huge_run,
-    "huge heredoc": _huge_heredoc,
-    "'[' in RUN": _brackets_in_run,
-    "'[' in paths": _brackets_in_paths,
-    "flat ${A}": _flat_variables,
-    "many stages": _many_stages,
+#: shape -> the file with ``n`` repetitions of its unit.
+SHAPES: dict[str, Callable[[int], str]] = {
+    "nested words": lambda n: HEAD + f"RUN echo {WORD}\n" * n,
+    "nested long RUN": lambda n: HEAD + "RUN echo " + " \\\n ".join([WORD] * n) + "\n",
+    "many instructions": lambda n: HEAD + "RUN echo hello world\n" * n,
+    "one huge RUN": lambda n: HEAD + "RUN echo start" + SEGMENT * n + "\n",
+    "huge heredoc": lambda n: HEAD + "RUN <<EOF\n" + "echo hello world\n" * n + "EOF\n",
+    "'[' in RUN": lambda n: HEAD + ("RUN rm -rf /tmp/" + "[" * MAX_BRACKETS + "\n") * n,
+    "'[' in paths": lambda n: HEAD + (f"COPY src /app/{'[' * (MAX_WORD - 16)}\n"
+                                      f"RUN rm -rf /app/{'[' * MAX_BRACKETS}\n") * n,
+    "flat ${A}": lambda n: HEAD + ("RUN echo " + " ".join(["${A}"] * 200) + "\n") * n,
+    "many stages": lambda n: HEAD + ("FROM alpine:3.20 AS s\nCOPY --from=s /a /b\n"
+                                     "RUN rm -rf /b/*\n") * n,
+    "nested $(": lambda n: HEAD + ("RUN echo " + "$(" * MAX_PARENS + "x" + ")" * MAX_PARENS
+                                   + "\n") * n,
+    "long one-line RUNs": lambda n: HEAD + (CHAIN + "\n") * n,
 }
+
+
+def accepted(text: str) -> bool:
+    """Whether every bound accepts ``text``: it is parsed, checked by every rule and handed to
+    hadolint."""
+    data = text.encode()
+    if engine.guard("Dockerfile", data, len(data)) is not None:
+        return False
+    parsed = engine.parse_or_error("Dockerfile", data)
+    return not isinstance(parsed, Dockerfile) or engine.for_hadolint(parsed) is None
+
+
+def largest(make: Callable[[int], str], fits: Callable[[str], bool]) -> int:
+    """The largest ``n`` (at least 1) for which ``fits(make(n))``, by doubling then bisection
+    (each shape's cost only grows with ``n``)."""
+    low, high = 1, 2
+    while fits(make(high)) and len(make(high).encode()) <= READ_CAP:
+        low, high = high, high * 2
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if fits(make(mid)) else (low, mid)
+    return low
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,37 +108,50 @@ def main(argv: list[str] | None = None) -> int:
                         help="passed on as --hadolint-budget")
     args = parser.parse_args(argv)
     bench = _bench_lint()
+    hadolint_bin = find_binary()
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
           f"{len(os.sched_getaffinity(0))} cores; caps: read {READ_CAP:,} B, "
-          f"nesting {MAX_NESTING}, word {MAX_WORD:,}")
-    print(f"{'shape':20} {'bytes':>9} {'wall s':>7} {'RSS MB':>7}  {'result':6} bounds applied")
+          f"nesting {MAX_NESTING}, word {MAX_WORD:,}; hadolint is given at most "
+          f"{engine.MAX_RUNS} RUNs, {engine.MAX_INSTRUCTION:,} characters an instruction, "
+          f"{engine.MAX_SHELL:,} of shell, {MAX_BRACKETS} '[' a word, parentheses "
+          f"{MAX_PARENS} deep, a heap of {HEAP_MB} MB")
+    print(f"{'shape':20} {'size':10} {'bytes':>9} {'wall s':>7} {'RSS MB':>7}  {'result':6} "
+          f"{'hadolint alone s':>16}  bounds applied")
     misses = 0
+    env_path = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(ROOT) + (os.pathsep + env_path if env_path else "")
     with tempfile.TemporaryDirectory(prefix="bounds-") as tmp:
         for name, make in SHAPES.items():
             if args.only and name not in args.only:
                 continue
-            path = Path(tmp) / "Dockerfile"
-            data = make().encode()
-            assert len(data) <= READ_CAP, (name, len(data))
-            path.write_bytes(data)
-            command = [sys.executable, "-m", "lint", "-f", "json", str(path)]
-            if args.budget is not None:
-                command += ["--hadolint-budget", str(args.budget)]
-            env_path = os.environ.get("PYTHONPATH")
-            os.environ["PYTHONPATH"] = str(ROOT) + (os.pathsep + env_path if env_path else "")
-            run = bench.measure(command, Path(tmp))
-            try:
-                findings = json.loads(run.stdout)
-            except ValueError:
-                findings = []
-            applied = sorted({f"{f['code']}:{f['line']}" for f in findings
-                              if f["code"] in ("DC002", "DC003")})
-            rss = run.peak_rss / 1e6
-            ok = run.code in (0, 1) and run.wall <= args.wall and rss <= args.rss
-            misses += not ok
-            print(f"{name:20} {len(data):>9,} {run.wall:>7.2f} {rss:>7.0f}  "
-                  f"{'pass' if ok else 'MISS':6} {' '.join(applied) or '-'}"
-                  + ("" if run.code in (0, 1) else f" (exit {run.code})"), flush=True)
+            sizes = {"accepted": largest(make, accepted),
+                     "read cap": largest(make, lambda t: len(t.encode()) <= READ_CAP)}
+            for size, n in sizes.items():
+                path = Path(tmp) / "Dockerfile"
+                data = make(n).encode()
+                assert len(data) <= READ_CAP, (name, len(data))
+                path.write_bytes(data)
+                command = [sys.executable, "-m", "lint", "-f", "json", str(path)]
+                if args.budget is not None:
+                    command += ["--hadolint-budget", str(args.budget)]
+                run = bench.measure(command, Path(tmp))
+                alone = "-"
+                if size == "accepted":
+                    # hadolint alone on the same file, as a user would run it: the reference
+                    reference = bench.measure([hadolint_bin, "-f", "json", str(path)], Path(tmp))
+                    alone = f"{reference.wall:.2f}"
+                try:
+                    findings = json.loads(run.stdout)
+                except ValueError:
+                    findings = []
+                applied = sorted({f"{f['code']}:{f['line']}" for f in findings
+                                  if f["code"] in ("DC002", "DC003")})
+                rss = run.peak_rss / 1e6
+                ok = run.code in (0, 1) and run.wall <= args.wall and rss <= args.rss
+                misses += not ok
+                print(f"{name:20} {size:10} {len(data):>9,} {run.wall:>7.2f} {rss:>7.0f}  "
+                      f"{'pass' if ok else 'MISS':6} {alone:>16}  {' '.join(applied) or '-'}"
+                      + ("" if run.code in (0, 1) else f" (exit {run.code})"), flush=True)
     return 1 if misses else 0
 
 

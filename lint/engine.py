@@ -25,6 +25,14 @@ UNPARSABLE, TOO_LARGE, NOT_LINTED = "DC001", "DC002", "DC003"
 READ_CAP = 131_072
 MAX_NESTING = 8
 MAX_WORD = 1_024
+#: Bounds on what hadolint is given, checked on the parsed file (DC003's docs say why these
+#: numbers): RUN instructions, characters of one instruction (heredoc bodies included), of all
+#: shell, ``[`` in one shell word, nesting of parentheses in shell.
+MAX_RUNS = 200
+MAX_INSTRUCTION = 8_192
+MAX_SHELL = 65_536
+MAX_BRACKETS = 32
+MAX_PARENS = 16
 #: Rules off by default (``ENABLED = False``: their measured precision is below the gate in
 #: docs/precision.md); naming one under an ``override`` level turns it on.
 OPT_IN = frozenset(r.CODE for r in RULES if not getattr(r, "ENABLED", True))
@@ -148,11 +156,74 @@ def guard(path: str, data: bytes, size: int) -> Finding | None:
     return None
 
 
+def _brackets_and_parens(script: str) -> tuple[int, int]:
+    """(most ``[`` in one blank-separated word, deepest nesting of parentheses), in one pass."""
+    most = run = deepest = depth = 0
+    for char in script:
+        if char == "[":
+            run += 1
+            most = max(most, run)
+        elif char in " \t\n\r\f\v":
+            run = 0
+        elif char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")" and depth:
+            depth -= 1
+    return most, deepest
+
+
+def _shell_bound(df: Dockerfile) -> tuple[int, str] | None:
+    runs = shell = 0
+    for ins in df.instructions:
+        size = len(ins.original)  # heredoc bodies included
+        if size > MAX_INSTRUCTION:
+            return ins.line, (f"The instruction on line {ins.line} has {size:,} characters, "
+                              f"more than the {MAX_INSTRUCTION:,} hadolint is given")
+        if "RUN" not in (ins.keyword, ins.sub_keyword):
+            continue
+        runs += 1
+        if runs > MAX_RUNS:
+            return ins.line, (f"RUN instruction number {runs} is on line {ins.line}, more "
+                              f"than the {MAX_RUNS} hadolint is given")
+        script = ins.script
+        shell += len(script)
+        if shell > MAX_SHELL:
+            return ins.line, (f"The RUN instructions up to line {ins.line} hold {shell:,} "
+                              f"characters of shell, more than the {MAX_SHELL:,} hadolint is "
+                              "given")
+        brackets, parens = _brackets_and_parens(script)
+        if brackets > MAX_BRACKETS:
+            return ins.line, (f"A shell word on line {ins.line} has {brackets} '[', more than "
+                              f"the {MAX_BRACKETS} hadolint is given")
+        if parens > MAX_PARENS:
+            return ins.line, (f"Parentheses nest {parens} deep in the RUN on line {ins.line}, "
+                              f"deeper than the {MAX_PARENS} hadolint is given")
+    return None
+
+
+def for_hadolint(df: Dockerfile) -> Finding | None:
+    """The DC003 finding for a parsed file whose shell is too much for hadolint (its ShellCheck's
+    time and memory grow with these, some faster than linearly), or ``None``. The file is still
+    checked by every rule of ours; hadolint is not run on it."""
+    bound = _shell_bound(df)
+    if bound is None:
+        return None
+    line, reason = bound
+    return stamped(NOT_LINTED, df.path, line, extent="not fully linted", reason=reason)
+
+
 def hung(path: str, seconds: float) -> Finding:
     """The DC003 finding for a file hadolint did not finish within its time: our rules' findings
     stand, hadolint's are missing."""
     return stamped(NOT_LINTED, path, 1, extent="not fully linted",
                    reason=f"hadolint did not finish within {seconds:g} s")
+
+
+def out_of_memory(path: str, megabytes: int) -> Finding:
+    """The DC003 finding for a file hadolint could not lint within its memory limit."""
+    return stamped(NOT_LINTED, path, 1, extent="not fully linted",
+                   reason=f"hadolint ran out of memory ({megabytes} MB) on it")
 
 
 def too_large(path: str, size: int, limit: int) -> Finding:

@@ -11,6 +11,9 @@
   time, the half that finishes keeps its results, the other is split again until the file that
   does not finish stands alone; that file is reported as *hung* and never run again. Only a
   batch that timed out is split, so the normal path stays one process per batch.
+* Memory is bounded per process: hadolint's heap may grow to ``HEAP_MB`` (``+RTS -M``; real
+  files need a few MB each, a crafted shell script gigabytes). A batch that runs out of it is
+  bisected as one out of time is, and the file that runs out alone is reported as *heavy*.
 * Files are handed over as ``(display path, path on disk)``; the runner may lint a rewritten
   copy (see ``lint.heredoc``) and map results back.
 * The environment is allow-listed (``lint.subprocess_env``): no input, token or ``HADOLINT_*``
@@ -101,28 +104,41 @@ def batch_timeout(files: int, budget: float) -> float:
     return max(budget * files, 2 * budget)
 
 
-class _TimedOut:
-    """The batch did not finish within its time."""
+#: hadolint's heap limit per process, in MB. A process's resident memory is about 30 MB more
+#: (its code); real files keep the heap under 20 MB, a batch of hundreds under 10 MB more
+#: (bench/RESULTS.md).
+HEAP_MB = 80
 
 
-TIMED_OUT = _TimedOut()
+class _Stopped:
+    """The batch did not finish within its time (or, ``OUT_OF_MEMORY``, its memory)."""
+
+
+TIMED_OUT = _Stopped()
+OUT_OF_MEMORY = _Stopped()
 
 
 class Linted(NamedTuple):
-    """hadolint's findings, the display paths it could not lint (it failed on them) and those
-    it did not finish within the budget (``hung``)."""
+    """hadolint's findings, the display paths it could not lint (it failed on them), those it
+    did not finish within the budget (``hung``) and those it ran out of memory on (``heavy``)."""
 
     findings: list[Finding]
     failed: list[str]
     hung: list[str]
+    heavy: tuple[str, ...] = ()
+
+
+#: The exit code of a GHC program whose heap ran out (with "Heap exhausted" on stderr).
+HEAP_EXHAUSTED = 251
 
 
 def _invoke(binary: str, args: Sequence[str], jobs: Sequence[Job], rts: bool,
             timeout: float, cwd: str | None,
-            env: Mapping[str, str]) -> list[dict[str, object]] | _TimedOut | None:
-    """Run one hadolint process; ``TIMED_OUT`` when it ran out of time, ``None`` when it
-    failed (exit code, output)."""
-    command = [binary, *(["+RTS", "-N1", "-RTS"] if rts else []), "-f", "json", "--no-fail",
+            env: Mapping[str, str]) -> list[dict[str, object]] | _Stopped | None:
+    """Run one hadolint process; ``TIMED_OUT`` when it ran out of time, ``OUT_OF_MEMORY``
+    when its heap did, ``None`` when it failed (exit code, output)."""
+    command = [binary, "+RTS", f"-M{HEAP_MB}m", *(["-N1"] if rts else []), "-RTS",
+               "-f", "json", "--no-fail",
                *args, "--", *(j.disk for j in jobs)]
     try:
         proc = subprocess.run(command, capture_output=True, timeout=timeout, check=False,
@@ -131,6 +147,8 @@ def _invoke(binary: str, args: Sequence[str], jobs: Sequence[Job], rts: bool,
         return TIMED_OUT
     except OSError as exc:
         raise HadolintError(f"cannot run {binary}: {exc.strerror or exc}", command[:1]) from None
+    if proc.returncode == HEAP_EXHAUSTED and b"Heap exhausted" in proc.stderr:
+        return OUT_OF_MEMORY
     if proc.returncode != 0 or not proc.stdout.strip():
         return None
     try:
@@ -209,11 +227,15 @@ def _run_batches(exe: str, args: Sequence[str], batches: list[list[Job]], rts: b
             return Linted(_to_findings(items, batch), [], [])
         if len(batch) == 1:
             path = batch[0].path
+            if items is OUT_OF_MEMORY:
+                return Linted([], [], [], (path,))
             return Linted([], [], [path]) if items is TIMED_OUT else Linted([], [path], [])
-        # Out of time: bisect (each file still runs once per level, never once more after it
-        # stands alone). Failed otherwise: each file alone, so one bad file costs only itself.
+        # Out of time or memory: bisect (each file still runs once per level, never once more
+        # after it stands alone). Failed otherwise: each file alone, so one bad file costs only
+        # itself.
         half = len(batch) // 2
-        parts = [batch[:half], batch[half:]] if items is TIMED_OUT else [[j] for j in batch]
+        parts = ([batch[:half], batch[half:]] if items is TIMED_OUT or items is OUT_OF_MEMORY
+                 else [[j] for j in batch])
         return _merge(one(part) for part in parts)
 
     with ThreadPoolExecutor(max_workers=len(batches)) as pool:
@@ -221,9 +243,13 @@ def _run_batches(exe: str, args: Sequence[str], batches: list[list[Job]], rts: b
 
 
 def _merge(results: Iterable[Linted]) -> Linted:
-    out = Linted([], [], [])
+    findings: list[Finding] = []
+    failed: list[str] = []
+    hung: list[str] = []
+    heavy: list[str] = []
     for r in results:
-        out.findings.extend(r.findings)
-        out.failed.extend(r.failed)
-        out.hung.extend(r.hung)
-    return out
+        findings.extend(r.findings)
+        failed.extend(r.failed)
+        hung.extend(r.hung)
+        heavy.extend(r.heavy)
+    return Linted(findings, failed, hung, tuple(heavy))

@@ -117,6 +117,9 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
                 if not hadolint_ok:
                     findings.append(
                         engine.too_large(item.path, len(data), options.max_file_size))
+                elif (bounded := engine.for_hadolint(parsed)) is not None:
+                    findings.append(bounded)
+                    hadolint_ok = False
             entries.append((item, parsed, findings))
             if hadolint_ok and options.run_hadolint:
                 disk = str(item.disk.absolute())
@@ -163,6 +166,8 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
             for path in linted.hung:
                 hung = engine.hung(path, hadolint.batch_timeout(1, options.hadolint_budget))
                 ours.setdefault(path, []).append(hung)
+            for path in linted.heavy:
+                ours.setdefault(path, []).append(engine.out_of_memory(path, hadolint.HEAP_MB))
             for f in linted.findings:
                 lmap = line_maps.get(f.path)
                 if lmap is not None and 1 <= f.line <= len(lmap):

@@ -14,6 +14,7 @@ import pytest
 from lint import engine
 from lint.config import Overrides, load
 from lint.discovery import discover
+from lint.dockerfile import parse
 from lint.run import MAX_FILE_SIZE, LintOptions, lint_files
 from tests.conftest import EVERY_RULE_ENV
 
@@ -199,6 +200,61 @@ def test_bounds_hold_across_continuation_lines_and_stop_exactly_at_the_cap() -> 
     assert _guard(cap + "\n") == (
         1, "File is 131,073 bytes, over the 131,072-byte read cap: the file was not linted; "
            "split or simplify it")
+
+
+def _shell(text: str) -> tuple[int, str] | None:
+    found = engine.for_hadolint(parse("Dockerfile", text.encode()))
+    return None if found is None else (found.line, found.message)
+
+
+def test_shell_bounds_stop_exactly_at_each_cap() -> None:
+    """What hadolint is given is bounded on the parsed file; each bound accepts its cap and
+    refuses one more, with the line and a message that says which bound."""
+    head = "FROM alpine:3.20\n"
+    tail = ": the file was not fully linted; split or simplify it"
+    runs = head + "RUN true\n" * engine.MAX_RUNS
+    assert _shell(runs) is None
+    assert _shell(runs + "ONBUILD RUN true\n") == (
+        202, "RUN instruction number 201 is on line 202, more than the 200 hadolint is given"
+        + tail)
+    # one instruction: its text with its heredoc bodies ("RUN cat <<EOF\n", "EOF\n")
+    body = "x" * (engine.MAX_INSTRUCTION - 14 - 4 - 1) + "\n"
+    assert _shell(head + "RUN cat <<EOF\n" + body + "EOF\n") is None
+    assert _shell(head + "RUN cat <<EOF\n" + "x" + body + "EOF\n") == (
+        2, "The instruction on line 2 has 8,193 characters, more than the 8,192 hadolint is "
+           "given" + tail)
+    assert _shell(head + "LABEL a=" + "y" * (engine.MAX_INSTRUCTION - 7) + "\n") == (
+        2, "The instruction on line 2 has 8,193 characters, more than the 8,192 hadolint is "
+           "given" + tail)
+    # all shell: 8 RUNs of 8,192 characters hold 65,504 of it (a script leaves out "RUN "):
+    # 32 more fit, 33 do not
+    line = "RUN echo " + "z" * (engine.MAX_INSTRUCTION - 9)
+    full = head + (line + "\n") * 8
+    assert _shell(full + "RUN " + "w" * 32 + "\n") is None
+    assert _shell(full + "RUN " + "w" * 33 + "\n") == (
+        10, "The RUN instructions up to line 10 hold 65,537 characters of shell, more than the "
+            "65,536 hadolint is given" + tail)
+    # '[' in one word (the count starts again after a blank), parentheses (in any RUN)
+    assert _shell(head + "RUN ls " + "[" * 32 + " " + "[" * 32 + "\n") is None
+    assert _shell(head + "RUN echo ok\nRUN ls a" + "[" * 33 + "\n") == (
+        3, "A shell word on line 3 has 33 '[', more than the 32 hadolint is given" + tail)
+    assert _shell(head + "RUN echo " + "$(" * 16 + "x" + ")" * 16 + "\n") is None
+    assert _shell(head + "RUN <<EOF\necho " + "(" * 17 + "\nEOF\n") == (
+        2, "Parentheses nest 17 deep in the RUN on line 2, deeper than the 16 hadolint is "
+           "given" + tail)
+
+
+def test_file_over_a_shell_bound_keeps_our_findings_and_the_others_theirs(tmp_path: Path
+                                                                         ) -> None:
+    (tmp_path / "many.Dockerfile").write_text(
+        "FROM alpine:3.20\n" + "RUN apk add curl\n" * (engine.MAX_RUNS + 1))
+    (tmp_path / "Dockerfile").write_text(NORMAL)
+    found = _lint(tmp_path)
+    # not hadolint's DL3018 (once per RUN) on any of its lines; our DC301 still
+    assert [f for f in found if f[0] != "Dockerfile"] == [
+        ("many.Dockerfile", "DC003", 202), ("many.Dockerfile", "DC301", 1)]
+    assert [f for f in found if f[0] == "Dockerfile"] == sorted(
+        ("Dockerfile", code, line) for code, line in NORMAL_FINDINGS)
 
 
 def test_path_components_longer_than_a_file_name_are_compared_as_written() -> None:

@@ -21,6 +21,7 @@ import pytest
 from lint import engine, hadolint
 from lint.config import load
 from lint.discovery import Found
+from lint.dockerfile import parse
 from lint.finding import Finding
 from lint.run import LintOptions, LintResult, lint_files
 from tests.conftest import EVERY_RULE_ENV
@@ -106,14 +107,17 @@ def test_one_process_per_batch_never_per_file(tmp_path: Path, processes: int) ->
     files = [write(tmp_path, f"s{i}/Dockerfile", APT) for i in range(7)]
     log = tmp_path / "calls.log"
     jobs = [hadolint.Job(f"s{i}/Dockerfile", str(p)) for i, p in enumerate(files)]
-    found, failed, hung = hadolint.run(jobs, binary=wrapper(tmp_path, log), processes=processes)
-    assert failed == [] and hung == []
+    found, failed, hung, heavy = hadolint.run(jobs, binary=wrapper(tmp_path, log),
+                                              processes=processes)
+    assert failed == [] and hung == [] and heavy == ()
     invocations = calls(log)
     assert len(invocations) == processes
     for argv in invocations:
         assert argv[argv.index("-f") + 1] == "json" and "--no-fail" in argv
-        # the threaded runtime is pinned to one core only when several processes share the CPU
-        assert (argv[:3] == ["+RTS", "-N1", "-RTS"]) is (processes > 1)
+        # the heap is always limited; the threaded runtime is pinned to one core only when
+        # several processes share the CPU
+        assert argv[:argv.index("-RTS") + 1] == [
+            "+RTS", f"-M{hadolint.HEAP_MB}m", *(["-N1"] if processes > 1 else []), "-RTS"]
     # every file is handed over exactly once, after the "--" separator
     handed = [a for argv in invocations for a in argv[argv.index("--") + 1:]]
     assert sorted(handed) == sorted(str(p) for p in files)
@@ -160,8 +164,8 @@ def test_failed_batch_is_redone_file_by_file(tmp_path: Path, output: str) -> Non
     # The wrapper fails (exit 1 with no output, or exit 0 with junk) whenever the poison file
     # is among its arguments; every other process is the real hadolint.
     exe = wrapper(tmp_path, log, fail_on="poison", output=output)
-    found, failed, hung = hadolint.run(jobs, binary=exe, processes=1)
-    assert failed == ["bad/Dockerfile"] and hung == []
+    found, failed, hung, heavy = hadolint.run(jobs, binary=exe, processes=1)
+    assert failed == ["bad/Dockerfile"] and hung == [] and heavy == ()
     invocations = calls(log)
     assert len(invocations) == 1 + len(jobs)  # the batch, then each file alone
     assert [argv[argv.index("--") + 1:] for argv in invocations[1:]] == [[j.disk] for j in jobs]
@@ -176,8 +180,8 @@ def test_missing_file_loses_no_other_findings(tmp_path: Path) -> None:
     proc = subprocess.run([REAL, "-f", "json", "--no-fail", *(j.disk for j in jobs)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode != 0 and proc.stdout.strip() == ""  # the reason for the retry
-    found, failed, hung = hadolint.run(jobs, processes=1)
-    assert failed == ["bad/Dockerfile"] and hung == []
+    found, failed, hung, heavy = hadolint.run(jobs, processes=1)
+    assert failed == ["bad/Dockerfile"] and hung == [] and heavy == ()
     for name, (_, expected) in GOOD.items():
         assert {(f.code, f.line) for f in found if f.path == name} == expected
 
@@ -198,9 +202,14 @@ def test_lint_files_reports_the_file_hadolint_could_not_lint(tmp_path: Path) -> 
 
 #: ShellCheck (inside hadolint 2.15.1) takes time that grows faster than the square of a run of
 #: ``[`` in a shell word: 1,000 take 3 s on an idle machine, 2,000 take 13 s, 20,000 more than
-#: 10 minutes. The guard (``lint.engine.MAX_WORD``) keeps words to 1,024 characters, so the
-#: file that hangs here has 30 words of 1,000 ``[``: about 90 s, far over any budget below.
+#: 10 minutes. ``lint.engine.for_hadolint`` keeps such a file from hadolint (32 ``[`` in a word
+#: at most); handed over directly, this file of 30 words of 1,000 ``[`` takes about 90 s, far
+#: over any budget below.
 HUNG = "FROM alpine:3.20\n" + ("RUN rm -rf /tmp/" + "[" * 1000 + "\n") * 30
+#: The slowest file within every bound of ``lint.engine.for_hadolint`` known here: 8 RUNs of
+#: 8,014 characters (64,112 of shell): about 6 s of hadolint on an idle machine, 6 times the
+#: one-file time of a 0.5 s budget.
+SLOW = "FROM alpine:3.20\n" + ("RUN echo start" + " && echo hello world" * 400 + "\n") * 8
 
 
 def test_batch_timeout_is_a_budget_per_file_with_a_floor() -> None:
@@ -211,35 +220,35 @@ def test_batch_timeout_is_a_budget_per_file_with_a_floor() -> None:
 
 
 def test_hung_file_is_isolated_and_the_others_keep_their_findings(tmp_path: Path) -> None:
+    assert engine.for_hadolint(parse("slow/Dockerfile", SLOW.encode())) is None
     names = list(GOOD)
     paths = [write(tmp_path, name, GOOD[name][0]) for name in names[:2]]
-    paths += [write(tmp_path, "hung/Dockerfile", HUNG), write(tmp_path, names[2],
+    paths += [write(tmp_path, "slow/Dockerfile", SLOW), write(tmp_path, names[2],
                                                                  GOOD[names[2]][0])]
     log = tmp_path / "calls.log"
-    result = ours(tmp_path, paths, processes=1, hadolint_budget=2.0,
+    result = ours(tmp_path, paths, processes=1, hadolint_budget=0.5,
                   hadolint_bin=wrapper(tmp_path, log))
     assert result.errors == []
+    message = ("hadolint did not finish within 1 s: the file was not fully linted; split or "
+               "simplify it")
     # what the size step is told not to build, whatever the configuration does with DC003
-    assert result.refused == {"hung/Dockerfile": "hadolint did not finish within 4 s: the "
-                              "file was not fully linted; split or simplify it"}
+    assert result.refused == {"slow/Dockerfile": message}
     # and no SARIF may stand for a complete report
-    assert result.incomplete == {"hung/Dockerfile": "DC003: hadolint did not finish within 4 s: "
-                                 "the file was not fully linted; split or simplify it"}
+    assert result.incomplete == {"slow/Dockerfile": f"DC003: {message}"}
     assert sorted((f.code, f.line, f.message) for f in result.findings
-                  if f.path == "hung/Dockerfile") == [
-        ("DC003", 1, "hadolint did not finish within 4 s: the file was not fully linted; "
-                     "split or simplify it"),
+                  if f.path == "slow/Dockerfile") == [
+        ("DC003", 1, message),
         ("DC301", 1, "Base image alpine:3.20 is not pinned by digest (tag 3.20 names a "
                      "release, but tags can be re-pushed); add @sha256:…"),
     ]
     for name, (_, expected) in GOOD.items():
         assert pairs(result.findings, name) == expected
-    # The batch of four (8 s), then its halves: a+b finish; hung+c is over its time (4 s) and
-    # is halved again: hung alone is over its time (4 s) and is never run again; c finishes.
+    # The batch of four (2 s), then its halves: a+b finish; slow+c is over its time (1 s) and
+    # is halved again: slow alone is over its time (1 s) and is never run again; c finishes.
     handed = [[Path(a).relative_to(tmp_path).as_posix() for a in argv[argv.index("--") + 1:]]
               for argv in calls(log)]
-    assert handed == [[*names[:2], "hung/Dockerfile", names[2]], names[:2],
-                      ["hung/Dockerfile", names[2]], ["hung/Dockerfile"], [names[2]]]
+    assert handed == [[*names[:2], "slow/Dockerfile", names[2]], names[:2],
+                      ["slow/Dockerfile", names[2]], ["slow/Dockerfile"], [names[2]]]
 
 
 def test_failed_batch_does_not_rerun_a_hung_file(tmp_path: Path) -> None:
@@ -249,13 +258,54 @@ def test_failed_batch_does_not_rerun_a_hung_file(tmp_path: Path) -> None:
             hadolint.Job("hung/Dockerfile", str(write(tmp_path, "hung/Dockerfile", HUNG))),
             hadolint.Job("a/Dockerfile", str(write(tmp_path, "a/Dockerfile", APT)))]
     log = tmp_path / "calls.log"
-    found, failed, hung = hadolint.run(jobs, binary=wrapper(tmp_path, log, fail_on="poison"),
+    found, failed, hung, heavy = hadolint.run(jobs, binary=wrapper(tmp_path, log, fail_on="poison"),
                                        processes=1, budget=1.5)
-    assert (failed, hung) == (["poison/Dockerfile"], ["hung/Dockerfile"])
+    assert (failed, hung, heavy) == (["poison/Dockerfile"], ["hung/Dockerfile"], ())
     assert {(f.path, f.code, f.line) for f in found} == {
         ("a/Dockerfile", code, line) for code, line in APT_FINDINGS}
     assert [argv[argv.index("--") + 1:] for argv in calls(log)] == [
         [j.disk for j in jobs], [jobs[0].disk], [jobs[1].disk], [jobs[2].disk]]
+
+
+# --- a batch over its memory is bisected down to the file that needs it ------------------------
+
+#: One RUN of 16,000 characters over continuation lines: hadolint's heap grows past 250 MB
+#: within 2 s (more than the 8,192 characters ``lint.engine.for_hadolint`` hands over, so it is
+#: handed over directly here).
+HEAVY = ("FROM alpine:3.20\nRUN echo start"
+         + " \\\n && echo hello world" * (16_000 // len(" \\\n && echo hello world")) + "\n")
+
+
+def test_heavy_file_is_isolated_and_the_others_keep_their_findings(tmp_path: Path) -> None:
+    jobs = [hadolint.Job(name, str(write(tmp_path, name, text)))
+            for name, (text, _) in list(GOOD.items())[:2]]
+    jobs.insert(1, hadolint.Job("heavy/Dockerfile", str(write(tmp_path, "heavy/Dockerfile",
+                                                               HEAVY))))
+    log = tmp_path / "calls.log"
+    found, failed, hung, heavy = hadolint.run(jobs, binary=wrapper(tmp_path, log), processes=1)
+    assert (failed, hung, heavy) == ([], [], ("heavy/Dockerfile",))
+    for name, (_, expected) in list(GOOD.items())[:2]:
+        assert pairs(found, name) == expected
+    # every process gets the heap limit; the batch of three, its halves, the heavy file alone
+    argvs = calls(log)
+    assert all(argv[:3] == ["+RTS", f"-M{hadolint.HEAP_MB}m", "-RTS"] for argv in argvs)
+    assert [argv[argv.index("--") + 1:] for argv in argvs] == [
+        [j.disk for j in jobs], [jobs[0].disk], [jobs[1].disk, jobs[2].disk], [jobs[1].disk],
+        [jobs[2].disk]]
+
+
+def test_lint_files_says_hadolint_ran_out_of_memory(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shell bounds would keep HEAVY from hadolint; lifted here to reach the memory limit.
+    monkeypatch.setattr(engine, "MAX_INSTRUCTION", 20_000)
+    heavy = write(tmp_path, "heavy/Dockerfile", HEAVY)
+    result = ours(tmp_path, [heavy], processes=1)
+    message = (f"hadolint ran out of memory ({hadolint.HEAP_MB} MB) on it: the file was not "
+               "fully linted; split or simplify it")
+    assert result.errors == []
+    assert result.incomplete == {"heavy/Dockerfile": f"DC003: {message}"}
+    assert [(f.code, f.line, f.message) for f in result.findings if f.code == "DC003"] == [
+        ("DC003", 1, message)]
 
 
 # --- hadolint missing ----------------------------------------------------------------------------

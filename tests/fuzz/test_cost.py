@@ -1,7 +1,8 @@
 """The pure core's cost grows no faster than linearly with the input, with wide margins.
 
 For each hostile shape (``tests/fuzz/shapes.py``) the core that runs on every file (the guard,
-the parser, every DC rule through ``engine.analyze``, the heredoc rewrite, pragmas and config
+the parser, every DC rule through ``engine.analyze``, the heredoc rewrite, the bounds on what
+hadolint is given, pragmas and config
 applied to the findings, their fingerprints; not hadolint) runs at size ``n`` and ``8n``; the
 process CPU time of ``8n`` (best of 3) must stay under 3 times the linear 8 x the time of ``n``
 (best of 5). Linear code measures 6-10 here, quadratic 30-60.
@@ -55,6 +56,7 @@ def core(inp: Input) -> None:
                       dockerignore_name=".dockerignore", context_files=inp.context_files)
     findings = engine.analyze(df, ctx)
     heredoc.for_hadolint(df)
+    engine.for_hadolint(df)
     # What every run does with a file's findings: pragmas and config, then fingerprints (each
     # finding's instruction, each stage's place in the shipped chain).
     kept = engine.apply_config(findings, EVERY_RULE, {"Dockerfile": df})
