@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 
 def _clean(pattern: str) -> str:
@@ -33,6 +35,8 @@ def _clean(pattern: str) -> str:
 
 @lru_cache(maxsize=256)
 def compile_globs(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    import pathspec  # imported on first use: a run without patterns does not pay for it
+
     return pathspec.GitIgnoreSpec.from_lines([_clean(p) for p in patterns if p.strip()])
 
 
