@@ -74,6 +74,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "nested $(": lambda n: HEAD + ("RUN echo " + "$(" * MAX_PARENS + "x" + ")" * MAX_PARENS
                                    + "\n") * n,
     "long one-line RUNs": lambda n: HEAD + (CHAIN + "\n") * n,
+    "dense short RUNs": lambda n: HEAD + (CHAIN[:320] + "\n") * n,
 }
 
 
@@ -113,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(os.sched_getaffinity(0))} cores; caps: read {READ_CAP:,} B, "
           f"nesting {MAX_NESTING}, word {MAX_WORD:,}; hadolint is given at most "
           f"{engine.MAX_RUNS} RUNs, {engine.MAX_INSTRUCTION:,} characters an instruction, "
-          f"{engine.MAX_SHELL:,} of shell, {MAX_BRACKETS} '[' a word, parentheses "
+          f"{engine.MAX_SHELL:,} of shell, {engine.MAX_EXPANSIONS:,} '$' and '`', "
+          f"{MAX_BRACKETS} '[' a word, parentheses "
           f"{MAX_PARENS} deep, a heap of {HEAP_MB} MB")
     print(f"{'shape':20} {'size':10} {'bytes':>9} {'wall s':>7} {'RSS MB':>7}  {'result':6} "
           f"{'hadolint alone s':>16}  bounds applied")

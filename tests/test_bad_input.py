@@ -234,10 +234,16 @@ def test_shell_bounds_stop_exactly_at_each_cap() -> None:
     assert _shell(full + "RUN " + "w" * 33 + "\n") == (
         10, "The RUN instructions up to line 10 hold 65,537 characters of shell, more than the "
             "65,536 hadolint is given" + tail)
+    # '$' and '`' in all shell
+    dollars = head + ("RUN echo " + " ".join(["${A}"] * 128) + "\n") * 8
+    assert _shell(dollars) is None
+    assert _shell(dollars + "RUN echo `date`\n") == (
+        10, "The RUN instructions up to line 10 hold 1,026 '$' and '`', more than the 1,024 "
+            "hadolint is given" + tail)
     # '[' in one word (the count starts again after a blank), parentheses (in any RUN)
-    assert _shell(head + "RUN ls " + "[" * 32 + " " + "[" * 32 + "\n") is None
-    assert _shell(head + "RUN echo ok\nRUN ls a" + "[" * 33 + "\n") == (
-        3, "A shell word on line 3 has 33 '[', more than the 32 hadolint is given" + tail)
+    assert _shell(head + "RUN ls " + "[" * 16 + " " + "[" * 16 + "\n") is None
+    assert _shell(head + "RUN echo ok\nRUN ls a" + "[" * 17 + "\n") == (
+        3, "A shell word on line 3 has 17 '[', more than the 16 hadolint is given" + tail)
     assert _shell(head + "RUN echo " + "$(" * 16 + "x" + ")" * 16 + "\n") is None
     assert _shell(head + "RUN <<EOF\necho " + "(" * 17 + "\nEOF\n") == (
         2, "Parentheses nest 17 deep in the RUN on line 2, deeper than the 16 hadolint is "

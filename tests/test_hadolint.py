@@ -202,7 +202,7 @@ def test_lint_files_reports_the_file_hadolint_could_not_lint(tmp_path: Path) -> 
 
 #: ShellCheck (inside hadolint 2.15.1) takes time that grows faster than the square of a run of
 #: ``[`` in a shell word: 1,000 take 3 s on an idle machine, 2,000 take 13 s, 20,000 more than
-#: 10 minutes. ``lint.engine.for_hadolint`` keeps such a file from hadolint (32 ``[`` in a word
+#: 10 minutes. ``lint.engine.for_hadolint`` keeps such a file from hadolint (16 ``[`` in a word
 #: at most); handed over directly, this file of 30 words of 1,000 ``[`` takes about 90 s, far
 #: over any budget below.
 HUNG = "FROM alpine:3.20\n" + ("RUN rm -rf /tmp/" + "[" * 1000 + "\n") * 30

@@ -24,7 +24,9 @@ minutes for a word of many ``[``. hadolint is not run on a file with
 * an instruction of more than 8,192 characters, heredoc bodies included (the longest real one
   has 4,604; ShellCheck's time and memory grow faster than an instruction's length);
 * more than 65,536 characters of shell in all its RUN instructions (the most: 43,568);
-* more than 32 ``[`` in one shell word (the most: 3; ShellCheck's time grows with the square);
+* more than 1,024 expansions and substitutions (``$`` and backticks) in all its shell (the
+  most: 166; ShellCheck's time grows with each, by far most for an unquoted one);
+* more than 16 ``[`` in one shell word (the most: 3; ShellCheck's time grows with the square);
 * parentheses nested more than 16 deep in a RUN (the deepest: 5).
 
 Such a file gets this finding on the line where the bound was passed ("... more than the 200
