@@ -6,11 +6,9 @@ the registry, digest and revision, and treats a base of another commit as a note
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import subprocess
-import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,9 +18,8 @@ from lint.inputs import Secret
 from lint.sinks import size as size_sink
 from lint.size import SizeSettings
 from lint.size.budget import budgets_from, iec
-from lint.size.measure import reference
 from tests.size.conftest import Engine, Repo, base_image_bytes
-from tests.size.registry_server import OCI_CONFIG, OCI_MANIFEST, Registry
+from tests.size.registry_server import Registry
 from tests.size.test_docker_sizes import blob, only, rows, step
 
 pytestmark = pytest.mark.docker
@@ -49,21 +46,8 @@ def publish(engine: Engine, registry: Registry, dockerfile: str, revision: str, 
         engine.docker("save", "--output", str(saved), tag)
     finally:
         engine.docker("image", "rm", tag)
-    with tarfile.open(saved) as tar:
-        manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
-        entry = next(e for e in manifest
-                     if reference(tag) in [reference(t) for t in e.get("RepoTags") or []])
-        config = tar.extractfile(entry["Config"]).read()  # type: ignore[union-attr]
-        layers = []
-        for name in entry["Layers"]:
-            data = tar.extractfile(name).read()  # type: ignore[union-attr]
-            layers.append(data if data[:2] == b"\x1f\x8b" else gzip.compress(data, 6, mtime=0))
-    body = {"schemaVersion": 2, "mediaType": OCI_MANIFEST,
-            "config": {"mediaType": OCI_CONFIG, "size": len(config),
-                       "digest": registry.push_blob("org/app", config)},
-            "layers": [{"mediaType": GZIP_LAYER, "size": len(z),
-                        "digest": registry.push_blob("org/app", z)} for z in layers]}
-    return registry.push_manifest("org/app", ref_tag, body), len(layers[-1])
+    digest, layers = registry.push_saved(saved, tag, "org/app", ref_tag)
+    return digest, layers[-1]
 
 
 def settings(engine: Engine, registry: Registry, **more: object) -> SizeSettings:
