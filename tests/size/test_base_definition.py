@@ -235,3 +235,42 @@ def test_the_report_says_where_the_base_came_from_escaped() -> None:
         "differs": ["dockerfile", "context", "target", "args"], "arg_names": ["SIZE", "VERSION"],
         "dockerfile": "app/Dockerfile.old", "context": "", "target": None, "platform": None,
         "why": None}
+
+
+def test_a_base_compose_file_over_the_read_cap_falls_back(make_repo: MakeRepo) -> None:
+    padding = "# " + "x" * 1000 + "\n"
+    huge = COMPOSE.format("Dockerfile") + padding * 1100  # over MAX_COMPOSE_FILE (1 MiB)
+    repo = make_repo({"compose.yaml": huge, "web/Dockerfile": DF},
+                     {"compose.yaml": COMPOSE.format("Dockerfile"),
+                      "web/Dockerfile": DF + "RUN true\n"})
+    planned, notes = run_plan(repo, ())
+    assert [(p.status, p.origin) for p in planned] == [
+        ("compared", Origin("compose", "compose.yaml", "web", "head",
+                            why="compose.yaml is larger than 1,048,576 bytes"))]
+    assert notes == [
+        "base branch: compose.yaml: larger than 1,048,576 bytes; its images are not measured",
+        "image web: the base branch's definition (service web of compose.yaml) could not be "
+        "used: compose.yaml is larger than 1,048,576 bytes; its base is built with the head's "
+        "definition"]
+
+
+def test_a_base_context_that_is_a_symlink_out_of_the_base_tree_is_not_built(
+        tmp_path: Path) -> None:
+    from lint.dockerfile import parse
+    from lint.size.step import _Job, _parse_bases
+
+    tree, outside = tmp_path / "base", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "Dockerfile").write_text(DF)
+    tree.mkdir()
+    (tree / "app").symlink_to(outside)
+    (tree / "ok").mkdir()
+    (tree / "ok" / "Dockerfile").write_text(DF)
+    head_df = parse("app/Dockerfile", DF.encode())
+    escaping = _Job(Image("app/Dockerfile", "app/Dockerfile", "app"), head_df, base_tag="t1")
+    fine = _Job(Image("ok/Dockerfile", "ok/Dockerfile", "ok"), head_df, base_tag="t2")
+    _parse_bases([escaping, fine], tree)
+    assert (escaping.status, escaping.base_tag, escaping.base_df, escaping.note) == (
+        "error", "", None,
+        "the base tree's context or Dockerfile resolves outside the repository; not built")
+    assert (fine.status, fine.base_tag) == ("compared", "t2") and fine.base_df is not None
