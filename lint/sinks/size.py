@@ -21,6 +21,7 @@ from typing import Any
 from lint.redact import redact
 from lint.sinks import neutralize
 from lint.size.budget import iec
+from lint.size.definition import Origin
 from lint.size.report import ImageResult, Side, SizeReport, Source
 
 BAR_WIDTH = 12
@@ -162,7 +163,26 @@ def source_text(side: str, source: Source | None) -> str | None:
         if source.revision:
             built += f", labelled revision {_code(source.revision[:12])}"
         return built + ")"
-    return f"{side}: built here" + (f" at `{source.commit[:12]}`" if source.commit else "")
+    built = f"{side}: built here" + (f" at `{source.commit[:12]}`" if source.commit else "")
+    return built + (" " + definition_text(source.definition) if source.definition else "")
+
+
+def definition_text(origin: Origin) -> str:
+    """``from the base branch's docker-bake.hcl target `app`: args differ (`SIZE`)``, or
+    ``with the head's compose.yaml service `web` (the base branch's could not be used: …)``."""
+    entry = "service" if origin.kind == "compose" else "target"
+    if origin.tree == "head":
+        return (f"with the head's {_esc(origin.files)} {entry} {_code(origin.name)} (the base "
+                f"branch's could not be used: {_esc(origin.why)})")
+    parts = []
+    for name in origin.differs:
+        if name == "args":
+            parts.append(f"args differ ({', '.join(_code(a) for a in origin.arg_names)})")
+        else:
+            value = getattr(origin, name) or ("." if name == "context" else None)
+            parts.append(f"{name} {_code(value) if value else 'none'}")
+    return (f"from the base branch's {_esc(origin.files)} {entry} {_code(origin.name)}: "
+            f"{', '.join(parts)}")
 
 
 def engine_text(report: SizeReport) -> str | None:
@@ -283,6 +303,13 @@ def _source_json(source: Source | None) -> dict[str, Any] | None:
                     else None, "revision": source.revision, "revision_from": source.revision_from
                     or None, "digest": source.digest, "platform": source.platform,
                     "downloaded_bytes": source.downloaded})
+    if source.definition is not None:
+        d = source.definition
+        out["definition"] = {
+            "kind": d.kind, "files": d.files, "name": d.name, "tree": d.tree,
+            "differs": list(d.differs), "arg_names": list(d.arg_names),
+            "dockerfile": d.dockerfile or None, "context": d.context if d.tree == "base" else None,
+            "target": d.target, "platform": d.platform, "why": d.why or None}
     return out
 
 

@@ -21,6 +21,12 @@ commit) is the same at base and head is not built either.
 
 Paths stay inside the repository: entries that leave it (``..``, absolute paths, symlinks that
 resolve outside) are refused with a note.
+
+``defined_at`` reads one compose file, or one directory's bake files, of another tree (the base
+commit's) the same way, under the same bounds, for ``lint.size.definition`` to match the head's
+images with; ``Definitions`` keeps what each name stands for there, or why it cannot be used.
+The content hash includes the target, the build args and the platform: two sides that differ
+there are two builds.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import yaml
 from lint import dockerignore as _dockerignore
 from lint.git import Git, GitError
 from lint.size import bakefile, buildx
+from lint.size import definition as _definition
 from lint.size.budget import Budgets
 from lint.size.settings import ImageSpec
 
@@ -47,6 +54,7 @@ _SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".venv", "venv"})
 MAX_DEPTH = 6
 MAX_BAKE_TARGETS = 64  # per directory: each measured image costs two builds
 MAX_BAKE_FILE = 1024 * 1024
+MAX_COMPOSE_FILE = 1024 * 1024
 _MACHINES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
              "armv7l": "arm/v7", "ppc64le": "ppc64le", "s390x": "s390x", "riscv64": "riscv64"}
 
@@ -70,6 +78,63 @@ class Image:
     def ignore_candidates(self) -> tuple[str, ...]:
         """BuildKit's order: ``<Dockerfile>.dockerignore``, then the context's ``.dockerignore``."""
         return (self.dockerfile + ".dockerignore", _join(self.context, ".dockerignore"))
+
+
+@dataclass
+class Definitions:
+    """What one compose file, or one directory's bake files, define: images by service or
+    target name, why the others are not usable (``refused``), why nothing could be read or
+    evaluated (``failed``), and why a name not found may still be defined (``unknown``: a
+    group the literal fallback could not follow)."""
+
+    where: str
+    images: dict[str, Image] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+    failed: str = ""
+    unknown: str = ""
+
+    def found(self, name: str) -> _definition.Found:
+        image = self.images.get(name)
+        if image is not None:
+            return _definition.Found(build_of(image))
+        if self.failed:
+            return _definition.Found(failed=self.failed)
+        if name in self.refused:
+            return _definition.Found(refused=self.refused[name])
+        return _definition.Found(failed=self.unknown) if self.unknown else _definition.Found()
+
+
+def build_of(image: Image) -> _definition.Build:
+    return _definition.Build(image.dockerfile, image.context, image.target,
+                             dict(image.build_args), image.platform)
+
+
+def defined_at(key: _definition.Key, tree: Path, notes: list[str],
+               buildx_command: Sequence[str] | None, *, timeout: float = buildx.TIMEOUT,
+               max_output: int = buildx.MAX_OUTPUT) -> Definitions:
+    """What ``tree`` (another checkout of the repository, such as the base's) defines at
+    ``key``'s compose file or bake directory, read and evaluated as the head's are, with the
+    same bounds: regular files only, no symlinked directory on the way, the same read caps,
+    buildx's time and output bounds, paths confined to ``tree``. Nothing there: empty."""
+    root = tree.resolve()
+    where = clean(key.where, tree)
+    here = root / key.where if key.where else root
+    if where is None or here.resolve() != here:
+        return Definitions(key.where, failed=f"{key.where} resolves outside the repository "
+                                             "or through a symlink")
+    if key.kind == "compose":
+        if here.is_symlink():
+            return Definitions(key.where, failed=f"{key.where} is a symlink, not read")
+        if not here.is_file():
+            return Definitions(key.where)
+        return _compose_at(here, key.where, tree, notes)
+    if not here.is_dir():
+        return Definitions(key.where)
+    paths = [here / name for name in bakefile.BAKE_NAMES
+             if (here / name).is_file() and not (here / name).is_symlink()]
+    if not paths:
+        return Definitions(key.where)
+    return _bake_at(here, paths, tree, notes, buildx_command, timeout, max_output)
 
 
 def _join(directory: str, name: str) -> str:
@@ -155,31 +220,40 @@ def bake_images(workspace: Path, notes: list[str], buildx_command: Sequence[str]
                 ) -> list[Image]:
     """The images of every directory's bake files (see the module's docstring)."""
     out: list[Image] = []
-    root = workspace.resolve()
     for directory, paths in _named_files(workspace, bakefile.BAKE_NAMES):
-        base_dir = directory.relative_to(root).as_posix()
-        base_dir = "" if base_dir == "." else base_dir
-        where = ", ".join(_join(base_dir, p.name) for p in paths)
-        texts: list[tuple[str, str]] = []
-        for path in paths:
-            try:
-                if path.stat().st_size > MAX_BAKE_FILE:
-                    raise ValueError(f"larger than {MAX_BAKE_FILE:,} bytes")
-                texts.append((path.name, path.read_bytes().decode("utf-8")))
-            except (OSError, ValueError) as exc:
-                notes.append(f"{_join(base_dir, path.name)}: not readable ({exc}); the images "
-                             "of its directory's bake files are not measured")
-                break
-        else:
-            out += _bake_directory(texts, directory, base_dir, where, workspace, notes,
-                                   buildx_command, timeout, max_output)
+        out += _bake_at(directory, paths, workspace, notes, buildx_command, timeout,
+                        max_output).images.values()
     return out
+
+
+def _bake_at(directory: Path, paths: Sequence[Path], workspace: Path, notes: list[str],
+             buildx_command: Sequence[str] | None, timeout: float, max_output: int
+             ) -> Definitions:
+    """One directory's bake files (``paths``, regular files in buildx's order) read and
+    evaluated: their images by target name, and why the others are not usable."""
+    root = workspace.resolve()
+    base_dir = directory.relative_to(root).as_posix()
+    base_dir = "" if base_dir == "." else base_dir
+    where = ", ".join(_join(base_dir, p.name) for p in paths)
+    texts: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            if path.stat().st_size > MAX_BAKE_FILE:
+                raise ValueError(f"larger than {MAX_BAKE_FILE:,} bytes")
+            texts.append((path.name, path.read_bytes().decode("utf-8")))
+        except (OSError, ValueError) as exc:
+            notes.append(f"{_join(base_dir, path.name)}: not readable ({exc}); the images "
+                         "of its directory's bake files are not measured")
+            return Definitions(where, failed=f"{_join(base_dir, path.name)} is not readable "
+                                             f"({exc})")
+    return _bake_directory(texts, directory, base_dir, where, workspace, notes,
+                           buildx_command, timeout, max_output)
 
 
 def _bake_directory(texts: Sequence[tuple[str, str]], directory: Path, base_dir: str,
                     where: str, workspace: Path, notes: list[str],
                     buildx_command: Sequence[str] | None, timeout: float, max_output: int
-                    ) -> list[Image]:
+                    ) -> Definitions:
     definition: bakefile.BakeDefinition | None = None
     unreadable = ""
     try:
@@ -189,6 +263,7 @@ def _bake_directory(texts: Sequence[tuple[str, str]], directory: Path, base_dir:
     requested = definition.requested() if definition is not None else []
     targets: list[bakefile.BakeTarget] | None = None
     why_not = "no buildx was given"
+    out = Definitions(where)
     if buildx_command:
         try:
             printed = buildx.bake_print(buildx_command, directory, [n for n, _ in texts],
@@ -200,27 +275,35 @@ def _bake_directory(texts: Sequence[tuple[str, str]], directory: Path, base_dir:
         if definition is None:
             notes.append(f"{where}: {why_not}; not readable without buildx either "
                          f"({unreadable}); its images are not measured")
-            return []
+            out.failed = f"{why_not}; not readable without buildx either ({unreadable})"
+            return out
         notes.append(f"{where}: evaluated without buildx ({why_not}): literal values only")
         targets, unresolved = definition.resolve(requested)
         notes += [f"{where}: {text}" for text in unresolved]
+        groups = [text for text in unresolved if text.startswith("group ")]
+        if groups:  # a target missing here may be in that group: unknown, not absent
+            out.unknown = f"evaluated without buildx ({why_not}): {'; '.join(groups)}"
     images: list[Image] = []
     defined_in = tuple(_join(base_dir, name) for name, _ in texts)
     for target in sorted(targets, key=lambda t: t.name):
-        image = _bake_image(target, base_dir, workspace, where, notes)
+        image = _bake_image(target, base_dir, workspace, where, notes, out.refused)
         if image is not None:
             images.append(replace(image, defined_in=defined_in))
     if len(images) > MAX_BAKE_TARGETS:
         notes.append(f"{where}: {len(images)} targets; only the first {MAX_BAKE_TARGETS} by "
                      "name are measured")
+        out.refused.update({i.name: f"over the {MAX_BAKE_TARGETS} targets per directory"
+                            for i in images[MAX_BAKE_TARGETS:]})
         images = images[:MAX_BAKE_TARGETS]
-    return images
+    out.images.update((i.name, i) for i in images)
+    return out
 
 
 def _bake_image(target: bakefile.BakeTarget, base_dir: str, workspace: Path, where: str,
-                notes: list[str]) -> Image | None:
+                notes: list[str], refused: dict[str, str]) -> Image | None:
     def skip(why: str) -> None:
         notes.append(f"{where}: target {target.name} is not measured: {why}")
+        refused[target.name] = why
 
     if target.unevaluated:
         skip(f"without buildx it cannot be evaluated ({'; '.join(target.unevaluated)})")
@@ -276,41 +359,57 @@ def compose_images(workspace: Path, notes: list[str]) -> list[Image]:
     out: list[Image] = []
     root = workspace.resolve()
     for path in compose_files(workspace):
-        where = path.relative_to(root).as_posix()
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            notes.append(f"{where}: not readable as YAML; its images are not measured")
-            continue
-        services = data.get("services") if isinstance(data, dict) else None
-        if not isinstance(services, dict):
-            continue
-        base_dir = posixpath.dirname(where)
-        for service, body in services.items():
-            build = body.get("build") if isinstance(body, dict) else None
-            image = _compose_image(str(service), build, base_dir, workspace, where, notes)
-            if image is not None:
-                out.append(image)
+        out += _compose_at(path, path.relative_to(root).as_posix(), workspace,
+                           notes).images.values()
+    return out
+
+
+def _compose_at(path: Path, where: str, workspace: Path, notes: list[str]) -> Definitions:
+    """One compose file's images by service name, and why the others are not usable."""
+    out = Definitions(where)
+    try:
+        if path.stat().st_size > MAX_COMPOSE_FILE:
+            raise ValueError(f"larger than {MAX_COMPOSE_FILE:,} bytes")
+        data = yaml.safe_load(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        too_large = isinstance(exc, ValueError) and str(exc).startswith("larger than")
+        why = str(exc) if too_large else "not readable as YAML"
+        notes.append(f"{where}: {why}; its images are not measured")
+        out.failed = f"{where} is {why}"
+        return out
+    services = data.get("services") if isinstance(data, dict) else None
+    if not isinstance(services, dict):
+        return out
+    base_dir = posixpath.dirname(where)
+    for service, body in services.items():
+        build = body.get("build") if isinstance(body, dict) else None
+        image = _compose_image(str(service), build, base_dir, workspace, where, notes,
+                               out.refused)
+        if image is not None:
+            out.images[image.name] = image
     return out
 
 
 def _compose_image(service: str, build: Any, base_dir: str, workspace: Path, where: str,
-                   notes: list[str]) -> Image | None:
+                   notes: list[str], refused: dict[str, str]) -> Image | None:
     if build is None:
         return None
     if isinstance(build, str):
         build = {"context": build}
     if not isinstance(build, dict) or "dockerfile_inline" in build:
+        refused[service] = "its build is not a context and a Dockerfile (dockerfile_inline)"
         return None
     context_raw = str(build.get("context") or ".")
     if "://" in context_raw or context_raw.startswith("git@"):
         notes.append(f"{where}: service {service} builds from a remote context; not measured")
+        refused[service] = "it builds from a remote context"
         return None
     context = clean(_join(base_dir, context_raw), workspace)
     dockerfile = (clean(_join(context, str(build.get("dockerfile") or "Dockerfile")), workspace)
                   if context is not None else None)
     if context is None or dockerfile is None:
         notes.append(f"{where}: service {service} leaves the repository; not measured")
+        refused[service] = "its context or Dockerfile is outside the repository"
         return None
     args = build.get("args") or {}
     if isinstance(args, list):
@@ -351,6 +450,9 @@ def content_hash(git: Git, sha: str, image: Image) -> str | None:
     digest = hashlib.sha256()
     digest.update(b"dockerfile\0" + dockerfile + b"\0")
     digest.update(b"ignore\0" + ignore_path.encode() + b"\0" + (ignore_text or "").encode() + b"\0")
+    # What else decides the build: two sides that differ here are two builds.
+    digest.update(repr((image.target, sorted(image.build_args.items()),
+                        image.platform)).encode() + b"\0")
     patterns = _dockerignore.parse(ignore_text or "")
     spec = ["--", image.context] if image.context else []
     listing = git.run("ls-tree", "-r", "-z", "--full-tree", sha, *spec, check=False)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from lint.finding import Finding
 from lint.size.align import Alignment
 from lint.size.budget import Breach
+from lint.size.definition import Origin
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class Source:
     platform: str | None = None  # registry: the platform compared
     revision_from: str = "label"  # registry: "label", "tag" (a commit-named tag) or ""
     downloaded: int | None = None  # registry: compressed layer bytes read (the head lacked them)
+    # built: the compose or bake definition it was built from, when not the head's as it is
+    definition: Origin | None = None
 
 
 @dataclass(frozen=True)

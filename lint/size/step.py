@@ -4,9 +4,13 @@ Builds only under ``pull_request``, ``push`` and ``merge_group`` (with a delta) 
 ``workflow_dispatch``/``schedule`` (sizes only). ``pull_request_target`` and ``workflow_run``
 run with a write token next to code a fork controls: building it would run that code, so the
 step refuses. Head is the checked-out tree; base a ``git worktree`` at the base commit (fetched
-one commit deep when the checkout is shallow). Head builds first, so the base build reuses the
-builder cache up to the first instruction that differs. A failed build is reported as such and
-the other images still report; without an engine the step says why it skipped.
+one commit deep when the checkout is shallow). An image defined by a compose or bake file that
+the change touches is built at the base from the base tree's own definition, read and evaluated
+there as the head's is (``images.defined_at``), matched by its identity and chosen by
+``lint.size.definition``; a base path that resolves out of the base tree is never built. Head
+builds first, so the base build reuses the builder cache up to the first instruction that
+differs. A failed build is reported as such and the other images still report; without an engine
+the step says why it skipped.
 
 A base named as a published image (``base-image``) is not built: it is read from its registry
 (``lint.size.registry``), only its layers the head lacks are downloaded, and its revision is
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import platform
+import posixpath
 import secrets
 import tempfile
 import threading
@@ -32,9 +37,20 @@ from lint.dockerfile import Dockerfile, DockerfileError, parse
 from lint.engine import READ_CAP, guard, lines_where, stamped
 from lint.finding import Finding
 from lint.git import Git, GitError
-from lint.size import align, budget, progress, waste
+from lint.size import align, bakefile, budget, progress, waste
+from lint.size import definition as _definition
 from lint.size.docker import BuildOutcome, BuildRequest, Docker, DockerError
-from lint.size.images import Image, affected, content_hash, ignore_at, select
+from lint.size.images import (
+    Definitions,
+    Image,
+    affected,
+    build_of,
+    clean,
+    content_hash,
+    defined_at,
+    ignore_at,
+    select,
+)
 from lint.size.measure import Archive, MeasureError
 from lint.size.measure import Image as Measured
 from lint.size.published import Published
@@ -111,6 +127,80 @@ class _Job:
     prebuilt: bool = False  # head_tag names an image already in the engine: never built here
     revision: str | None = None  # its org.opencontainers.image.revision label
     base_ref: str = ""  # the base is this published image, read from its registry
+    base_image: Image | None = None  # the base's own definition, when it is not ``image``
+    origin: _definition.Origin | None = None  # where that definition came from
+
+    @property
+    def base(self) -> Image:
+        """What the base side builds: the base's own definition, else the head's."""
+        return self.base_image or self.image
+
+
+class _BaseTree:
+    """The base commit's work tree, checked out when first needed (to read its compose and
+    bake files, or to build), and the definitions read there (once per file or directory)."""
+
+    def __init__(self, git: Git, sha: str, path: Path) -> None:
+        self.git, self.sha, self.path = git, sha, path
+        self.error: GitError | None = None
+        self._defined: dict[_definition.Key, Definitions] = {}
+
+    def checkout(self) -> None:
+        """Check the base commit out (once); raises the ``GitError`` of a failed checkout."""
+        if self.error is None and not self.path.exists():
+            try:
+                self.git.run("worktree", "add", "--detach", "--force", str(self.path), self.sha)
+            except GitError as exc:
+                self.error = exc
+        if self.error is not None:
+            raise self.error
+
+    def defined(self, key: _definition.Key, settings: SizeSettings,
+                notes: list[str]) -> Definitions:
+        where = _definition.Key(key.kind, key.where, "")
+        if where not in self._defined:
+            try:
+                self.checkout()
+            except GitError as exc:
+                self._defined[where] = Definitions(
+                    key.where, failed=f"the base commit could not be checked out ({exc})")
+            else:
+                said: list[str] = []
+                self._defined[where] = defined_at(key, self.path, said, settings.buildx_command)
+                notes += [f"base branch: {note}" for note in said]
+        return self._defined[where]
+
+
+def _touched(key: _definition.Key, changed: list[str]) -> bool:
+    """Did the change touch the files that define ``key`` (a bake file of its directory added,
+    removed or edited counts)?"""
+    if key.kind == "compose":
+        return key.where in changed
+    return any(posixpath.dirname(c) == key.where and posixpath.basename(c) in bakefile.BAKE_NAMES
+               for c in changed)
+
+
+def _base_definition(image: Image, key: _definition.Key, tree: _BaseTree,
+                     settings: SizeSettings, notes: list[str]
+                     ) -> tuple[bool, Image | None, _definition.Origin | None]:
+    """The base tree's own definition of ``image`` (see ``lint.size.definition``): whether
+    the base defines it at all (``False``: a new image), the base's image when it differs
+    from the head's, and where the base's definition came from."""
+    defined = tree.defined(key, settings, notes)
+    found = defined.found(image.name)
+    files = defined.where if found.build is not None else ", ".join(image.defined_in)
+    build, origin = _definition.choose(build_of(image), found, key.kind, files, image.name)
+    if build is None:
+        return False, None, None
+    if origin is None:
+        return True, None, None
+    if origin.tree == "head":
+        return True, None, origin
+    base = _replace_image(image, dockerfile=build.dockerfile, context=build.context,
+                          target=build.target, build_args=dict(build.args),
+                          platform=build.platform,
+                          defined_in=defined.images[image.name].defined_in)
+    return True, base, origin
 
 
 def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
@@ -160,14 +250,18 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
                             "without a delta")
         compare, base_sha, changed = False, None, None
     report.compared = compare
-    jobs = _plan(settings, workspace, git, base_sha, head_sha, changed, dockerfiles, report,
-                 refused or {})
-    client = (_client(settings, workspace, report) if any(j.base_ref for j in jobs) else None)
     with tempfile.TemporaryDirectory(prefix="dockerfile-review-size-") as tmp:
         worktree = Path(tmp) / "base"
+        tree = _BaseTree(git, base_sha, worktree) if base_sha is not None else None
+        jobs: list[_Job] = []
+        client: Client | None = None
         try:
-            if any(j.status == "compared" for j in jobs) and base_sha is not None:
-                git.run("worktree", "add", "--detach", "--force", str(worktree), base_sha)
+            jobs = _plan(settings, workspace, git, base_sha, head_sha, changed, dockerfiles,
+                         report, refused or {}, tree)
+            client = (_client(settings, workspace, report) if any(j.base_ref for j in jobs)
+                      else None)
+            if any(j.status == "compared" for j in jobs) and tree is not None:
+                tree.checkout()
                 _parse_bases(jobs, worktree)
             _check_prebuilt(docker, jobs)
             _build_all(docker, settings, jobs, workspace, worktree, report, say, interval)
@@ -186,9 +280,41 @@ def run_step(settings: SizeSettings, *, workspace: Path, event_name: str,
     return report
 
 
+@dataclass(frozen=True)
+class Planned:
+    """One image as the step would build it: its status so far, and each side's definition
+    (``base`` ``None``: not built at the base), with where the base's came from."""
+
+    status: str
+    head: Image
+    base: Image | None
+    origin: _definition.Origin | None
+
+
+def plan(settings: SizeSettings, *, workspace: Path, base_sha: str, head_sha: str,
+         changed: list[str], dockerfiles: dict[str, Dockerfile]
+         ) -> tuple[list[Planned], SizeReport]:
+    """What a ``pull_request`` comparison would build, without an engine: the images to
+    build with each side's definition (the base's read from the base commit's own compose and
+    bake files), and the report of those left out (``images``) and the notes."""
+    report = SizeReport(base_sha=base_sha, head_sha=head_sha)
+    git = Git(workspace)
+    with tempfile.TemporaryDirectory(prefix="dockerfile-review-plan-") as tmp:
+        tree = _BaseTree(git, base_sha, Path(tmp) / "base")
+        try:
+            jobs = _plan(settings, workspace, git, base_sha, head_sha, changed, dockerfiles,
+                         report, {}, tree)
+        finally:
+            if tree.path.exists():
+                git.run("worktree", "remove", "--force", str(tree.path), check=False)
+    return [Planned(j.status, j.image, j.base if j.base_tag else None, j.origin)
+            for j in jobs], report
+
+
 def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | None,
           head_sha: str, changed: list[str] | None, dockerfiles: Mapping[str, Dockerfile],
-          report: SizeReport, refused: Mapping[str, str]) -> list[_Job]:
+          report: SizeReport, refused: Mapping[str, str],
+          tree: _BaseTree | None = None) -> list[_Job]:
     jobs: list[_Job] = []
     run_id = secrets.token_hex(4)
     selected = select(settings.images, workspace, {*dockerfiles, *refused}, report.notes,
@@ -214,24 +340,34 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
                                 "Dockerfile at head; not measured")
             continue
         _, ignore_text = ignore_at(git, None, image, workspace)
-        edited = [f for f in image.defined_in if changed is not None and f in changed]
-        if edited:
-            report.notes.append(
-                f"image {image.name}: {', '.join(edited)} changed; both sides are built with "
-                "its head version (context, Dockerfile, target, args), so a change there "
-                "alone is not measured")
-        if changed is not None and not affected(image, changed, ignore_text):
+        defined, base_image, origin = True, None, None
+        identity = _definition.key(image.source, image.defined_in, image.name)
+        if (tree is not None and changed is not None and identity is not None
+                and not image.base_reference and _touched(identity, changed)):
+            # The change edits what defines this image: the base is what the base's own
+            # definition builds (untouched files define the same build on both sides).
+            defined, base_image, origin = _base_definition(image, identity, tree, settings,
+                                                           report.notes)
+        redefined = not defined or base_image is not None
+        if changed is not None and not redefined and not affected(image, changed, ignore_text):
             report.images.append(_quiet(image, "no change to its Dockerfile or context"))
             continue
         if head_df is None:
             report.images.append(_skipped(image, refused[image.dockerfile]))
             continue
-        job = _Job(image, head_df, head_tag=f"dockerfile-review-size:{run_id}-{index}-head")
+        job = _Job(image, head_df, head_tag=f"dockerfile-review-size:{run_id}-{index}-head",
+                   base_image=base_image, origin=origin)
+        if origin is not None and origin.tree == "head":
+            entry = "service" if origin.kind == "compose" else "target"
+            report.notes.append(
+                f"image {image.name}: the base branch's definition ({entry} {image.name} of "
+                f"{origin.files}) could not be used: {origin.why}; its base is built with the "
+                "head's definition")
         if image.reference:
             job.head_tag, job.prebuilt = image.reference, True
         if base_sha is not None:
             head_hash = content_hash(git, head_sha, image) if git.has_commit(head_sha) else None
-            base_hash = content_hash(git, base_sha, image)
+            base_hash = content_hash(git, base_sha, job.base) if defined else None
             if base_hash is None:
                 job.status = "new"
             elif head_hash is not None and head_hash == base_hash:
@@ -325,7 +461,14 @@ def _parse_disk(root: Path, path: str) -> Dockerfile | None:
 def _parse_bases(jobs: list[_Job], worktree: Path) -> None:
     for job in jobs:
         if job.base_tag or job.base_ref:
-            job.base_df = _parse_disk(worktree, job.image.dockerfile)
+            base = job.base
+            if clean(base.context, worktree) is None or clean(base.dockerfile, worktree) is None:
+                # A symlink of the base tree that leads out of it: never followed.
+                job.status, job.base_tag, job.base_ref = "error", "", ""
+                job.note = ("the base tree's context or Dockerfile resolves outside the "
+                            "repository; not built")
+                continue
+            job.base_df = _parse_disk(worktree, base.dockerfile)
             if job.base_df is None:
                 job.status, job.base_tag, job.base_ref = "new", "", ""
 
@@ -336,10 +479,10 @@ def _build_all(docker: Docker, settings: SizeSettings, jobs: list[_Job], workspa
     lock = threading.Lock()
 
     def build(job: _Job) -> None:
-        image = job.image
         if job.status == "error":
             return
         for side, root in (("head", workspace), ("base", worktree)):
+            image = job.image if side == "head" else job.base
             tag = job.head_tag if side == "head" else job.base_tag
             if not tag or (side == "head" and job.prebuilt):
                 continue
@@ -391,7 +534,8 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
     image = job.image
     head_source = (Source("prebuilt", reference=job.head_tag, revision=job.revision)
                    if job.prebuilt else Source("built", commit=report.head_sha))
-    base_source = Source("built", commit=report.base_sha) if job.base_tag else None
+    base_source = (Source("built", commit=report.base_sha, definition=job.origin)
+                   if job.base_tag else None)
     result = ImageResult(image.name, image.dockerfile, image.context, image.target, job.status,
                          head_source=head_source, base_source=base_source)
     if job.status == "error":
@@ -424,7 +568,7 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
             downloaded=remote.downloaded_bytes),
             base_platforms=tuple((o.platform, o.compressed) for o in remote.others))
     head_attr = align.attribute(job.head_df, image.target, head_img)
-    base_attr = (align.attribute(job.base_df, image.target, base_img)
+    base_attr = (align.attribute(job.base_df, job.base.target, base_img)
                  if base_img is not None and job.base_df is not None else None)
     alignment = align.align(base_attr, head_attr)
     head_ids = {layer.diff_id for layer in head_img.layers}

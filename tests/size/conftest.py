@@ -130,6 +130,21 @@ def busybox_base(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> st
     return BASE
 
 
+@pytest.fixture(scope="session")
+def buildx() -> tuple[str, ...]:
+    """Engine 26's buildx binary (installed by scripts/engine26 start, run by scripts/setup),
+    run standalone: ``bake --print`` needs no engine."""
+    out = subprocess.run([str(ROOT / "scripts" / "engine26"), "env"], capture_output=True,
+                         text=True, check=True, timeout=30).stdout
+    binary = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)["BUILDX"]
+    if not os.access(binary, os.X_OK):
+        reason = f"{binary} is missing (scripts/engine26 start installs it)"
+        if _REQUIRED:
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return (binary,)
+
+
 @dataclass
 class Repo:
     """A git repository with a base commit and a head commit checked out."""

@@ -14,31 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from lint.sinks import size as size_sink
 from lint.size import SizeSettings, run_step
 from lint.size.bakefile import BakeFileError, parse_hcl, parse_json
 from lint.size.images import MAX_BAKE_TARGETS, Image, affected, bake_images, native_platform, select
-from tests.size.conftest import _REQUIRED, DOCKER, ROOT, Engine, Repo, base_image_bytes
+from tests.size.conftest import DOCKER, Engine, Repo, base_image_bytes
 
 MakeRepo = Callable[[dict[str, str | None], dict[str, str | None]], Repo]
 NATIVE = native_platform()
-
-
-def _buildx() -> str:
-    out = subprocess.run([str(ROOT / "scripts" / "engine26"), "env"], capture_output=True,
-                         text=True, check=True, timeout=30).stdout
-    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)["BUILDX"]
-
-
-@pytest.fixture(scope="module")
-def buildx() -> tuple[str, ...]:
-    """Engine 26's buildx binary (installed by scripts/engine26 start, run by scripts/setup)."""
-    binary = _buildx()
-    if not os.access(binary, os.X_OK):
-        reason = f"{binary} is missing (scripts/engine26 start installs it)"
-        if _REQUIRED:
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    return (binary,)
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -429,8 +412,8 @@ def test_a_pull_request_changing_a_bake_context_measures_it(
     base: dict[str, str | None] = {
         "docker-bake.hcl": BAKE, "app/Dockerfile.bake": dockerfile, "app/data": "x" * 1000,
         "tool/Dockerfile": f"FROM {busybox_base}\n"}
-    # The head also raises SIZE in the bake file: both sides are built with the head's value,
-    # and the report says so.
+    # The head also raises SIZE in the bake file: the base is built from the base's own bake
+    # file (SIZE 150000), the head from the head's (160000), and the report says so.
     repo = make_repo(base, {"app/data": "x" * 5000,
                             "docker-bake.hcl": BAKE.replace("150000", "160000")})
     settings = SizeSettings(docker_command=engine.client, buildx_command=buildx)
@@ -442,12 +425,20 @@ def test_a_pull_request_changing_a_bake_context_measures_it(
     app = by_name["app"]
     assert (app.status, app.dockerfile, app.context) == ("compared", "app/Dockerfile.bake", "app")
     assert app.base is not None and app.head is not None
-    assert app.base.size == base_image_bytes() + 160_000 + 1000
+    assert app.base.size == base_image_bytes() + 150_000 + 1000
     assert app.head.size == base_image_bytes() + 160_000 + 5000
+    assert app.delta == 14_000
+    # The RUN layer grew by the arg alone, the COPY layer by the context's change.
+    assert app.alignment is not None
+    assert [(r.keyword, r.base, r.head) for r in app.alignment.rows] == [
+        ("RUN", 150_000, 160_000), ("COPY", 1000, 5000)]
+    # Its definition did not change: "unchanged", as before.
     assert (by_name["tool"].status, by_name["tool"].note) == (
         "unchanged", "not built: no change to its Dockerfile or context")
     assert report.builds == 2
-    assert report.notes == [
-        f"image {name}: docker-bake.hcl changed; both sides are built with its head version "
-        "(context, Dockerfile, target, args), so a change there alone is not measured"
-        for name in ("app", "tool")]
+    assert report.notes == []
+    assert app.base_source is not None and app.base_source.definition is not None
+    md = size_sink.markdown(report)
+    assert (f"base: built here at `{repo.base[:12]}` from the base branch's docker-bake.hcl "
+            "target `app`: args differ (`SIZE`); measured by engine") in md
+    assert "150000" not in md and "160000" not in md  # build-arg values never reach it
