@@ -1,6 +1,7 @@
 """Benchmark: the whole size step against one plain ``docker build`` of the head, in one run.
 
-    python3 bench/size.py [--image offline|example|both] [--repeat 1] [--docker /usr/bin/docker]
+    python3 bench/size.py [--image offline|example|both|published] [--repeat 1]
+                          [--docker /usr/bin/docker]
                           [--base local/python:3.11]
 
 Cache state, stated and enforced: the base image ``local/python:3.11`` is loaded (made by
@@ -33,6 +34,19 @@ Measured side by side, per image:
 * **nothing changed**: the step when the pull request touches only a file outside the context
   (selection) and when the changed files leave the content hash equal (hash). Target: 0 builds,
   under 2 s.
+
+* **published** (``--image published``): the offline image's head already built by the
+  workflow (labelled with its commit) and its base branch's image read from a registry on
+  loopback (Debian's ``docker-registry`` with token auth, ``tests/size/registry_server.py``;
+  the base is built, labelled and pushed first, not measured). The step then builds nothing;
+  printed apart: the step, reading the head alone as the step reads it (``docker save``, the
+  archive's index, every layer's headers, the gzip estimate of the changed layer), and the rest
+  (engine probes, registry manifest and config, the download of the base layers the head lacks,
+  alignment, report). Target: the rest <= 2 s.
+
+Per store: run it once with each engine (``--docker`` and ``DOCKER_HOST``; for Engine 26 with the
+containerd store: ``eval "$(scripts/engine26 env | sed 's/^/export /')"`` then ``--docker
+"$DOCKER"``).
 
 Prints the figures side by side; exits 1 when a target is missed, 2 when a check fails.
 """
