@@ -420,7 +420,8 @@ def main() -> int:
                         help="offline: vendored wheels, no network; example: examples/app as "
                         "it is (apt-get and PyPI downloads); both: each in turn; published: "
                         "the offline image already built, its base from a loopback registry")
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=lambda v: max(1, int(v)), default=1,
+                        help="runs of each measurement (at least 1)")
     parser.add_argument("--docker", default=os.environ.get("DOCKER", "/usr/bin/docker"))
     parser.add_argument("--base", default="local/python:3.11")
     args = parser.parse_args()

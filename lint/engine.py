@@ -8,6 +8,7 @@ knows rules only through the data they declare. No I/O here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 
@@ -26,14 +27,15 @@ READ_CAP = 131_072
 MAX_NESTING = 8
 MAX_WORD = 1_024
 #: Bounds on what hadolint is given, checked on the parsed file (DC003's docs say why these
-#: numbers): RUN instructions, characters of one instruction (heredoc bodies included), of all
-#: shell, expansions and substitutions (``$`` and backticks) in all shell, ``[`` in one shell
-#: word, nesting of parentheses in shell.
+#: numbers): RUN instructions, characters of one RUN (heredoc bodies included), of all shell,
+#: expansions and substitutions (``$`` and backticks) in all shell, ``[`` in all shell (ShellCheck's
+#: time grows with the square of a word's ``[``; counted over all shell, not per word, so that
+#: quoting or escaping cannot split a word from the count), nesting of parentheses in a RUN.
 MAX_RUNS = 200
 MAX_INSTRUCTION = 8_192
 MAX_SHELL = 65_536
 MAX_EXPANSIONS = 1_024
-MAX_BRACKETS = 16
+MAX_BRACKETS = 256
 MAX_PARENS = 16
 #: Rules off by default (``ENABLED = False``: their measured precision is below the gate in
 #: docs/precision.md); naming one under an ``override`` level turns it on.
@@ -158,36 +160,31 @@ def guard(path: str, data: bytes, size: int) -> Finding | None:
     return None
 
 
-def _brackets_and_parens(script: str) -> tuple[int, int]:
-    """(most ``[`` in one blank-separated word, deepest nesting of parentheses), in one pass."""
-    most = run = deepest = depth = 0
+def _parens(script: str) -> int:
+    """The deepest nesting of parentheses, in one pass."""
+    deepest = depth = 0
     for char in script:
-        if char == "[":
-            run += 1
-            most = max(most, run)
-        elif char in " \t\n\r\f\v":
-            run = 0
-        elif char == "(":
+        if char == "(":
             depth += 1
             deepest = max(deepest, depth)
         elif char == ")" and depth:
             depth -= 1
-    return most, deepest
+    return deepest
 
 
 def _shell_bound(df: Dockerfile) -> tuple[int, str] | None:
-    runs = shell = expansions = 0
+    runs = shell = expansions = brackets = 0
     for ins in df.instructions:
-        size = len(ins.original)  # heredoc bodies included
-        if size > MAX_INSTRUCTION:
-            return ins.line, (f"The instruction on line {ins.line} has {size:,} characters, "
-                              f"more than the {MAX_INSTRUCTION:,} hadolint is given")
         if "RUN" not in (ins.keyword, ins.sub_keyword):
-            continue
+            continue  # only a RUN's text goes to ShellCheck
         runs += 1
         if runs > MAX_RUNS:
             return ins.line, (f"RUN instruction number {runs} is on line {ins.line}, more "
                               f"than the {MAX_RUNS} hadolint is given")
+        size = len(ins.original)  # heredoc bodies included
+        if size > MAX_INSTRUCTION:
+            return ins.line, (f"The RUN on line {ins.line} has {size:,} characters, more than "
+                              f"the {MAX_INSTRUCTION:,} hadolint is given")
         script = ins.script
         shell += len(script)
         if shell > MAX_SHELL:
@@ -198,10 +195,11 @@ def _shell_bound(df: Dockerfile) -> tuple[int, str] | None:
         if expansions > MAX_EXPANSIONS:
             return ins.line, (f"The RUN instructions up to line {ins.line} hold {expansions:,} "
                               f"'$' and '`', more than the {MAX_EXPANSIONS:,} hadolint is given")
-        brackets, parens = _brackets_and_parens(script)
+        brackets += script.count("[")
         if brackets > MAX_BRACKETS:
-            return ins.line, (f"A shell word on line {ins.line} has {brackets} '[', more than "
-                              f"the {MAX_BRACKETS} hadolint is given")
+            return ins.line, (f"The RUN instructions up to line {ins.line} hold {brackets:,} "
+                              f"'[', more than the {MAX_BRACKETS} hadolint is given")
+        parens = _parens(script)
         if parens > MAX_PARENS:
             return ins.line, (f"Parentheses nest {parens} deep in the RUN on line {ins.line}, "
                               f"deeper than the {MAX_PARENS} hadolint is given")
@@ -217,6 +215,17 @@ def for_hadolint(df: Dockerfile) -> Finding | None:
         return None
     line, reason = bound
     return stamped(NOT_LINTED, df.path, line, extent="not fully linted", reason=reason)
+
+
+def text_for_hadolint(text: str) -> bool:
+    """Whether a file the parser refused may still go to hadolint (whose own parser may read it):
+    the bounds of ``for_hadolint`` counted on the whole text, as if it were all shell."""
+    return (len(text) <= MAX_SHELL and text.count("$") + text.count("`") <= MAX_EXPANSIONS
+            and text.count("[") <= MAX_BRACKETS and _parens(text) <= MAX_PARENS
+            and len(_RUN_LINE.findall(text)) <= MAX_RUNS)
+
+
+_RUN_LINE = re.compile(r"^[ \t]*(?:ONBUILD[ \t]+)?RUN\b", re.IGNORECASE | re.MULTILINE)
 
 
 def hung(path: str, seconds: float) -> Finding:

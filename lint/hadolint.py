@@ -1,7 +1,8 @@
 """The hadolint edge: run the real binary over batches of files and map its JSON to ``Finding``.
 
-* One process per batch, at most one batch per core, each with ``+RTS -N1`` when several run
-  (hadolint's threaded runtime otherwise competes with itself).
+* One process per batch, at most one batch per core, each with ``+RTS -N1``: hadolint's
+  threaded runtime otherwise competes with itself, and its heap use then depends on how its
+  threads are scheduled, so the heap limit below would not give the same answer every run.
 * ``-f json --no-fail``: the exit code then says only whether hadolint itself failed.
 * A batch that fails (non-zero exit, empty or invalid output: one missing or odd file is enough
   to lose every file's results) is linted again file by file, so one bad file never costs the
@@ -12,7 +13,7 @@
   does not finish stands alone; that file is reported as *hung* and never run again. Only a
   batch that timed out is split, so the normal path stays one process per batch.
 * Memory is bounded per process: hadolint's heap may grow to ``HEAP_MB`` (``+RTS -M``; real
-  files need a few MB each, a crafted shell script gigabytes). A batch that runs out of it is
+  files need under 2 MB each, a crafted shell script gigabytes). A batch that runs out of it is
   bisected as one out of time is, and the file that runs out alone is reported as *heavy*.
 * Files are handed over as ``(display path, path on disk)``; the runner may lint a rewritten
   copy (see ``lint.heredoc``) and map results back.
@@ -105,8 +106,8 @@ def batch_timeout(files: int, budget: float) -> float:
 
 
 #: hadolint's heap limit per process, in MB. A process's resident memory is about 30 MB more
-#: (its code); real files keep the heap under 20 MB, a batch of hundreds under 10 MB more
-#: (bench/RESULTS.md).
+#: (its code); real files keep the heap under 2 MB each, all 438 of the judged corpus in one
+#: process under 7 MB (bench/RESULTS.md).
 HEAP_MB = 80
 
 
@@ -132,13 +133,11 @@ class Linted(NamedTuple):
 HEAP_EXHAUSTED = 251
 
 
-def _invoke(binary: str, args: Sequence[str], jobs: Sequence[Job], rts: bool,
-            timeout: float, cwd: str | None,
-            env: Mapping[str, str]) -> list[dict[str, object]] | _Stopped | None:
+def _invoke(binary: str, args: Sequence[str], jobs: Sequence[Job], timeout: float,
+            cwd: str | None, env: Mapping[str, str]) -> list[dict[str, object]] | _Stopped | None:
     """Run one hadolint process; ``TIMED_OUT`` when it ran out of time, ``OUT_OF_MEMORY``
     when its heap did, ``None`` when it failed (exit code, output)."""
-    command = [binary, "+RTS", f"-M{HEAP_MB}m", *(["-N1"] if rts else []), "-RTS",
-               "-f", "json", "--no-fail",
+    command = [binary, "+RTS", f"-M{HEAP_MB}m", "-N1", "-RTS", "-f", "json", "--no-fail",
                *args, "--", *(j.disk for j in jobs)]
     try:
         proc = subprocess.run(command, capture_output=True, timeout=timeout, check=False,
@@ -213,16 +212,15 @@ def run(jobs: Sequence[Job], args: Sequence[str] = (), *, binary: str | None = N
     exe = find_binary(binary)
     cores = processes or default_processes()
     batches = _batches(jobs, cores)
-    rts = len(batches) > 1
     with tempfile.TemporaryDirectory(prefix="hadolint-config-") as config_home:
         child_env = environment(os.environ if env is None else env, config_home)
-        return _run_batches(exe, args, batches, rts, budget, cwd, child_env)
+        return _run_batches(exe, args, batches, budget, cwd, child_env)
 
 
-def _run_batches(exe: str, args: Sequence[str], batches: list[list[Job]], rts: bool,
+def _run_batches(exe: str, args: Sequence[str], batches: list[list[Job]],
                  budget: float, cwd: str | None, env: Mapping[str, str]) -> Linted:
     def one(batch: list[Job]) -> Linted:
-        items = _invoke(exe, args, batch, rts, batch_timeout(len(batch), budget), cwd, env)
+        items = _invoke(exe, args, batch, batch_timeout(len(batch), budget), cwd, env)
         if isinstance(items, list):
             return Linted(_to_findings(items, batch), [], [])
         if len(batch) == 1:

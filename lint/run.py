@@ -108,10 +108,14 @@ def lint_files(found: Sequence[Found], config: Config, options: LintOptions) -> 
             parsed: Dockerfile | Finding
             if isinstance(outcome, DockerfileError):
                 # An unparsable file gets its one DC001 (no DC002 besides); binary or
-                # undecodable content is not handed to hadolint (nothing to learn).
+                # undecodable content is not handed to hadolint (nothing to learn), nor a line
+                # over BuildKit's limit or text over the bounds on what hadolint is given
+                # (counted on the whole text: there are no instructions to count on).
                 parsed = engine.unparsable(item.path, outcome)
                 findings.append(parsed)
-                hadolint_ok = hadolint_ok and outcome.kind not in ("binary", "encoding")
+                hadolint_ok = (hadolint_ok
+                               and outcome.kind not in ("binary", "encoding", "too-long")
+                               and engine.text_for_hadolint(data.decode("utf-8", "replace")))
             else:
                 parsed = outcome
                 if not hadolint_ok:

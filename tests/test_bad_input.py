@@ -17,6 +17,7 @@ from lint.discovery import discover
 from lint.dockerfile import parse
 from lint.run import MAX_FILE_SIZE, LintOptions, lint_files
 from tests.conftest import EVERY_RULE_ENV
+from tests.test_hadolint import REAL
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -221,11 +222,11 @@ def test_shell_bounds_stop_exactly_at_each_cap() -> None:
     body = "x" * (engine.MAX_INSTRUCTION - 14 - 4 - 1) + "\n"
     assert _shell(head + "RUN cat <<EOF\n" + body + "EOF\n") is None
     assert _shell(head + "RUN cat <<EOF\n" + "x" + body + "EOF\n") == (
-        2, "The instruction on line 2 has 8,193 characters, more than the 8,192 hadolint is "
-           "given" + tail)
-    assert _shell(head + "LABEL a=" + "y" * (engine.MAX_INSTRUCTION - 7) + "\n") == (
-        2, "The instruction on line 2 has 8,193 characters, more than the 8,192 hadolint is "
-           "given" + tail)
+        2, "The RUN on line 2 has 8,193 characters, more than the 8,192 hadolint is given"
+        + tail)
+    # what is not a RUN never goes to ShellCheck: a long COPY heredoc or LABEL is no bound
+    assert _shell(head + "COPY <<EOF /etc/app.conf\n" + "k=v\n" * 5000 + "EOF\n") is None
+    assert _shell(head + "LABEL a=" + "y" * engine.MAX_INSTRUCTION + "\n") is None
     # all shell: 8 RUNs of 8,192 characters hold 65,504 of it (a script leaves out "RUN "):
     # 32 more fit, 33 do not
     line = "RUN echo " + "z" * (engine.MAX_INSTRUCTION - 9)
@@ -240,10 +241,13 @@ def test_shell_bounds_stop_exactly_at_each_cap() -> None:
     assert _shell(dollars + "RUN echo `date`\n") == (
         10, "The RUN instructions up to line 10 hold 1,026 '$' and '`', more than the 1,024 "
             "hadolint is given" + tail)
-    # '[' in one word (the count starts again after a blank), parentheses (in any RUN)
-    assert _shell(head + "RUN ls " + "[" * 16 + " " + "[" * 16 + "\n") is None
-    assert _shell(head + "RUN echo ok\nRUN ls a" + "[" * 17 + "\n") == (
-        3, "A shell word on line 3 has 17 '[', more than the 16 hadolint is given" + tail)
+    # '[' in all shell: quoting or escaping a blank does not split the count
+    brackets = head + "RUN ls " + "[" * 200 + "\nRUN ls '" + "[" * 55 + " x'\n"
+    assert _shell(brackets + "RUN echo ok\n") is None
+    assert _shell(brackets + "RUN ls " + "[\\ " * 2 + "\n") == (
+        4, "The RUN instructions up to line 4 hold 257 '[', more than the 256 hadolint is given"
+        + tail)
+    # parentheses (in any RUN, heredoc bodies included)
     assert _shell(head + "RUN echo " + "$(" * 16 + "x" + ")" * 16 + "\n") is None
     assert _shell(head + "RUN <<EOF\necho " + "(" * 17 + "\nEOF\n") == (
         2, "Parentheses nest 17 deep in the RUN on line 2, deeper than the 16 hadolint is "
@@ -261,6 +265,34 @@ def test_file_over_a_shell_bound_keeps_our_findings_and_the_others_theirs(tmp_pa
         ("many.Dockerfile", "DC003", 202), ("many.Dockerfile", "DC301", 1)]
     assert [f for f in found if f[0] == "Dockerfile"] == sorted(
         ("Dockerfile", code, line) for code, line in NORMAL_FINDINGS)
+
+
+def test_a_file_the_parser_refuses_goes_to_hadolint_only_within_the_bounds(tmp_path: Path
+                                                                           ) -> None:
+    """An unparsable file is handed to hadolint (its parser may read what BuildKit's does not)
+    only when its whole text is within the bounds on what hadolint is given, and never with a
+    line over BuildKit's limit."""
+    for name, text in {
+        "small.Dockerfile": "FROM alpine:3.20\nRUN <<EOF\necho\n",
+        "brackets.Dockerfile": "FROM alpine:3.20\nRUN ls " + "[" * 257 + "\nRUN <<EOF\n",
+        "runs.Dockerfile": "FROM alpine:3.20\n" + "run true\n" * 201 + "RUN <<EOF\n",
+        "long.Dockerfile": "FROM alpine:3.20\nRUN echo " + "x " * 35_000 + "\n",
+    }.items():
+        (tmp_path / name).write_text(text)
+    log = tmp_path / "calls.log"
+    script = tmp_path / "bin" / "hadolint"
+    script.parent.mkdir()
+    script.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{log}'\nexec '{REAL}' \"$@\"\n")
+    script.chmod(0o755)
+    found = discover(["."], tmp_path)
+    result = lint_files(found.files, load(tmp_path, EVERY_RULE_ENV, Overrides()),
+                        LintOptions(hadolint_bin=str(script)))
+    handed = {Path(line).name for line in log.read_text().splitlines()
+              if line.endswith("Dockerfile")}
+    assert handed == {"small.Dockerfile"}
+    assert sorted((f.path, f.code, f.line) for f in result.findings) == [
+        ("brackets.Dockerfile", "DC001", 1), ("long.Dockerfile", "DC001", 2),
+        ("runs.Dockerfile", "DC001", 1), ("small.Dockerfile", "DC001", 1)]
 
 
 def test_path_components_longer_than_a_file_name_are_compared_as_written() -> None:

@@ -21,20 +21,25 @@ hadolint) is slow on some shapes of shell: seconds for 200 RUN instructions of a
 minutes for a word of many ``[``. hadolint is not run on a file with
 
 * more than 200 RUN instructions (the most in the 438 real files: 120);
-* an instruction of more than 8,192 characters, heredoc bodies included (the longest real one
-  has 4,604; ShellCheck's time and memory grow faster than an instruction's length);
+* a RUN of more than 8,192 characters, heredoc bodies included (the longest real one has 4,604;
+  ShellCheck's time and memory grow faster than a script's length);
 * more than 65,536 characters of shell in all its RUN instructions (the most: 43,568);
 * more than 1,024 expansions and substitutions (``$`` and backticks) in all its shell (the
   most: 166; ShellCheck's time grows with each, by far most for an unquoted one);
-* more than 16 ``[`` in one shell word (the most: 3; ShellCheck's time grows with the square);
+* more than 256 ``[`` in all its shell (the most: 60; ShellCheck's time grows with the square
+  of the ``[`` in one word, and counting them over all shell leaves no way around it);
 * parentheses nested more than 16 deep in a RUN (the deepest: 5).
+
+Only RUN instructions count: nothing else goes to ShellCheck. A file the parser refuses (DC001)
+is handed to hadolint, whose parser may still read it, only when its whole text is within these
+bounds and no line is over BuildKit's limit.
 
 Such a file gets this finding on the line where the bound was passed ("... more than the 200
 hadolint is given: the file was not fully linted"); this project's rules still check it.
 
 hadolint then has a time budget per file (5 s by default, option ``--hadolint-budget``; real
 files take about 0.05 s, the slowest real one 1.5 s) and a heap of 80 MB per process (real files
-need under 10 MB, a batch of hundreds too). A file hadolint does not finish within its time, or
+need under 2 MB each, all 438 in one process under 7 MB). A file hadolint does not finish within its time, or
 runs out of memory on, gets this finding on line 1 ("hadolint did not finish within N s" or
 "hadolint ran out of memory (80 MB) on it: the file was not fully linted"): this project's
 rules still report on it, hadolint's findings are missing, and every other file keeps its

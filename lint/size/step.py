@@ -167,8 +167,19 @@ class _BaseTree:
             else:
                 said: list[str] = []
                 self._defined[where] = defined_at(key, self.path, said, settings.buildx_command)
-                notes += [f"base branch: {note}" for note in said]
+                notes += [_base_note(note) for note in said]
         return self._defined[where]
+
+
+def _base_note(note: str) -> str:
+    """A note of reading the base tree's compose or bake files: the words the head's reading
+    uses, except that what cannot be read there is not *used* (the head's definition stands in,
+    or the image is new), rather than not measured."""
+    for head_words, base_words in (("its images are not measured", "its definitions are not "
+                                    "used"), (" is not measured", " is not used"),
+                                   ("; not measured", "; not used")):
+        note = note.replace(head_words, base_words)
+    return f"base branch: {note}"
 
 
 def _touched(key: _definition.Key, changed: list[str]) -> bool:
@@ -349,20 +360,26 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
             defined, base_image, origin = _base_definition(image, identity, tree, settings,
                                                            report.notes)
         redefined = not defined or base_image is not None
+        fallback = origin is not None and origin.tree == "head"
+        if fallback:
+            assert origin is not None
+            entry = "service" if origin.kind == "compose" else "target"
+            report.notes.append(
+                f"image {image.name}: the base branch's definition ({entry} {image.name} of "
+                f"{origin.files}) could not be used: {origin.why}; the head's definition "
+                "stands for both sides")
         if changed is not None and not redefined and not affected(image, changed, ignore_text):
-            report.images.append(_quiet(image, "no change to its Dockerfile or context"))
+            why = "no change to its Dockerfile or context"
+            if fallback:
+                why += ("; its definition changed, which alone is not measured (the base "
+                        "branch's could not be used)")
+            report.images.append(_quiet(image, why))
             continue
         if head_df is None:
             report.images.append(_skipped(image, refused[image.dockerfile]))
             continue
         job = _Job(image, head_df, head_tag=f"dockerfile-review-size:{run_id}-{index}-head",
                    base_image=base_image, origin=origin)
-        if origin is not None and origin.tree == "head":
-            entry = "service" if origin.kind == "compose" else "target"
-            report.notes.append(
-                f"image {image.name}: the base branch's definition ({entry} {image.name} of "
-                f"{origin.files}) could not be used: {origin.why}; its base is built with the "
-                "head's definition")
         if image.reference:
             job.head_tag, job.prebuilt = image.reference, True
         if base_sha is not None:

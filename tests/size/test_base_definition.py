@@ -144,11 +144,29 @@ def test_a_base_bake_file_that_does_not_evaluate_falls_back_to_the_head(
     assert origin.why.startswith("buildx: exited with 1: ")
     assert origin.why.endswith("; not readable without buildx either (line 7: { is not closed)")
     assert len(notes) == 2
-    assert notes[0] == (f"base branch: docker-bake.hcl: {origin.why}; its images are not "
-                        "measured")
+    assert notes[0] == (f"base branch: docker-bake.hcl: {origin.why}; its definitions are not "
+                        "used")
     assert notes[1] == ("image app: the base branch's definition (target app of "
-                        f"docker-bake.hcl) could not be used: {origin.why}; its base is built "
-                        "with the head's definition")
+                        f"docker-bake.hcl) could not be used: {origin.why}; the head's "
+                        "definition stands for both sides")
+
+
+def test_a_fallback_with_nothing_else_changed_says_the_definition_change_is_not_measured(
+        make_repo: MakeRepo, buildx: tuple[str, ...]) -> None:
+    broken = BAKE + 'target "x" {\n'
+    repo = make_repo({"docker-bake.hcl": broken, "app/Dockerfile": DF},
+                     {"docker-bake.hcl": BAKE.replace('"150000"', '"160000"'),
+                      "app/Dockerfile": DF})
+    planned, report = plan(SizeSettings(buildx_command=buildx), workspace=repo.path,
+                           base_sha=repo.base, head_sha=repo.head, changed=repo.changed(),
+                           dockerfiles=repo.dockerfiles())
+    assert planned == []
+    assert [(i.name, i.status, i.note) for i in report.images] == [
+        ("app", "unchanged", "not built: no change to its Dockerfile or context; its definition "
+                             "changed, which alone is not measured (the base branch's could not "
+                             "be used)")]
+    assert report.notes[-1].startswith("image app: the base branch's definition (target app of "
+                                "docker-bake.hcl) could not be used: buildx: ")
 
 
 def test_without_buildx_a_base_target_needing_evaluation_falls_back(
@@ -164,11 +182,11 @@ def test_without_buildx_a_base_target_needing_evaluation_falls_back(
         "docker-bake.hcl: evaluated without buildx (no buildx was given): literal values only",
         "base branch: docker-bake.hcl: evaluated without buildx (no buildx was given): literal "
         "values only",
-        "base branch: docker-bake.hcl: target app is not measured: without buildx it cannot be "
+        "base branch: docker-bake.hcl: target app is not used: without buildx it cannot be "
         "evaluated (args is a variable reference (SIZE))",
         "image app: the base branch's definition (target app of docker-bake.hcl) could not be "
-        "used: without buildx it cannot be evaluated (args is a variable reference (SIZE)); its "
-        "base is built with the head's definition"]
+        "used: without buildx it cannot be evaluated (args is a variable reference (SIZE)); the "
+        "head's definition stands for both sides"]
 
 
 def test_a_base_context_through_a_symlink_out_of_the_tree_is_refused(
@@ -189,11 +207,11 @@ def test_a_base_context_through_a_symlink_out_of_the_tree_is_refused(
     planned, notes = run_plan(repo, buildx)
     assert [(p.status, side(p.base) == side(p.head)) for p in planned] == [("compared", True)]
     assert notes == [
-        "base branch: docker-bake.hcl: target app is not measured: its context or Dockerfile is "
+        "base branch: docker-bake.hcl: target app is not used: its context or Dockerfile is "
         "outside the repository",
         "image app: the base branch's definition (target app of docker-bake.hcl) could not be "
-        "used: its context or Dockerfile is outside the repository; its base is built with the "
-        "head's definition"]
+        "used: its context or Dockerfile is outside the repository; the head's definition "
+        "stands for both sides"]
     assert planned[0].origin == Origin(
         "bake", "docker-bake.hcl", "app", "head",
         why="its context or Dockerfile is outside the repository")
@@ -248,10 +266,10 @@ def test_a_base_compose_file_over_the_read_cap_falls_back(make_repo: MakeRepo) -
         ("compared", Origin("compose", "compose.yaml", "web", "head",
                             why="compose.yaml is larger than 1,048,576 bytes"))]
     assert notes == [
-        "base branch: compose.yaml: larger than 1,048,576 bytes; its images are not measured",
+        "base branch: compose.yaml: larger than 1,048,576 bytes; its definitions are not used",
         "image web: the base branch's definition (service web of compose.yaml) could not be "
-        "used: compose.yaml is larger than 1,048,576 bytes; its base is built with the head's "
-        "definition"]
+        "used: compose.yaml is larger than 1,048,576 bytes; the head's definition stands for "
+        "both sides"]
 
 
 def test_a_base_context_that_is_a_symlink_out_of_the_base_tree_is_not_built(

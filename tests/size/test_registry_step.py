@@ -25,7 +25,6 @@ from tests.size.test_docker_sizes import blob, only, rows, step
 pytestmark = pytest.mark.docker
 
 MakeRepo = Callable[[dict[str, str | None], dict[str, str | None]], Repo]
-GZIP_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip"
 
 
 def publish(engine: Engine, registry: Registry, dockerfile: str, revision: str, tmp: Path,
