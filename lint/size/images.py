@@ -396,7 +396,10 @@ def _compose_image(service: str, build: Any, base_dir: str, workspace: Path, whe
         return None
     if isinstance(build, str):
         build = {"context": build}
-    if not isinstance(build, dict) or "dockerfile_inline" in build:
+    if not isinstance(build, dict):
+        refused[service] = "its build is neither a context nor a mapping"
+        return None
+    if "dockerfile_inline" in build:
         refused[service] = "its build is not a context and a Dockerfile (dockerfile_inline)"
         return None
     context_raw = str(build.get("context") or ".")

@@ -354,9 +354,10 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
         defined, base_image, origin = True, None, None
         identity = _definition.key(image.source, image.defined_in, image.name)
         if (tree is not None and changed is not None and identity is not None
-                and not image.base_reference and _touched(identity, changed)):
+                and not image.base_reference and not bounded and _touched(identity, changed)):
             # The change edits what defines this image: the base is what the base's own
-            # definition builds (untouched files define the same build on both sides).
+            # definition builds (untouched files define the same build on both sides). Not for
+            # an image the lint step's bounds keep from being built: nothing to build it for.
             defined, base_image, origin = _base_definition(image, identity, tree, settings,
                                                            report.notes)
         redefined = not defined or base_image is not None

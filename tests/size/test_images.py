@@ -243,3 +243,26 @@ def test_base_image_inputs() -> None:
                          ({"INPUT_REGISTRY_MAX_DOWNLOAD": "100"}, "input registry-max-download")):
         with pytest.raises(SizeSettingsError, match=message):
             SizeSettings.from_env(bad)
+
+
+def test_a_base_compose_service_that_cannot_be_built_says_why(tmp_path: Path) -> None:
+    from lint.size import definition
+    from lint.size.images import defined_at
+
+    write(tmp_path, {"compose.yaml": (
+        "services:\n"
+        "  odd:\n"
+        "    build: 5\n"
+        "  inline:\n"
+        "    build:\n"
+        "      dockerfile_inline: FROM scratch\n"
+        "  web:\n"
+        "    build: web\n"),
+        "web/Dockerfile": "FROM scratch\n"})
+    notes: list[str] = []
+    found = defined_at(definition.Key("compose", "compose.yaml", "web"), tmp_path, notes, None)
+    assert sorted(found.images) == ["web"]
+    assert found.refused == {
+        "odd": "its build is neither a context nor a mapping",
+        "inline": "its build is not a context and a Dockerfile (dockerfile_inline)"}
+    assert notes == []
