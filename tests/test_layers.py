@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("lint.hadolint", "lint.context", "lint.discovery"),
     ("lint.run", "lint.review", "lint.size.measure", "lint.size.budget", "lint.size.align",
      "lint.size.waste", "lint.size.report", "lint.size.bakefile", "lint.size.progress",
-     "lint.size.published", "lint.size.definition"),
+     "lint.size.published", "lint.size.definition", "lint.size.platforms"),
     ("lint.sinks", "lint.sinks.*"),
     ("lint.outcome",),
     ("lint.git",),

@@ -207,8 +207,12 @@ def _details(image: ImageResult, compared: bool, threshold: int,
     said = [provenance, ""] if provenance else []
     if image.failure is not None:
         log = "\n".join(_pre(line) for line in image.failure.log_tail.splitlines())
+        # A note beyond "<side> build failed" says what to do (set up QEMU for a platform).
+        hint = ([_esc(image.note), ""] if image.note
+                and image.note != f"{image.failure.side} build failed" else [])
         return ["<details>", f"<summary>{_esc(image.name)}: end of the {image.failure.side} "
-                "build log</summary>", "", *said, f"<pre>{log}</pre>", "", "</details>", ""]
+                "build log</summary>", "", *said, *hint, f"<pre>{log}</pre>", "", "</details>",
+                ""]
     alignment = image.alignment
     if alignment is None or image.head is None:
         return []
@@ -223,7 +227,9 @@ def _details(image: ImageResult, compared: bool, threshold: int,
     out += said
     if image.base_platforms:
         others = ", ".join(f"{_esc(p)} {iec(size)}" for p, size in image.base_platforms)
-        out += [f"Other platforms of the base image, compressed (not compared): {others}.", ""]
+        out += [f"Other platforms of the base image, compressed (not compared): {others}. "
+                "Name them in `platforms` (the `images` entry, the bake target or the compose "
+                "`build`) for a row each.", ""]
     rows = list(alignment.rows)
     base_img = alignment.base_image
     if compared and image.base is not None:
@@ -329,6 +335,7 @@ def _image_json(image: ImageResult, report: SizeReport) -> dict[str, Any]:
         "dockerfile": image.dockerfile,
         "context": image.context,
         "target": image.target,
+        "platform": image.platform,
         "status": image.status,
         "note": image.note,
         "head_source": _source_json(image.head_source),

@@ -44,7 +44,7 @@ import yaml
 
 from lint import dockerignore as _dockerignore
 from lint.git import Git, GitError
-from lint.size import bakefile, buildx
+from lint.size import bakefile, buildx, platforms
 from lint.size import definition as _definition
 from lint.size.budget import Budgets
 from lint.size.settings import ImageSpec
@@ -74,6 +74,13 @@ class Image:
     reference: str | None = None  # the head already built, in the engine under this tag
     defined_in: tuple[str, ...] = ()  # the compose or bake files that define it
     base_reference: str | None = None  # the base published in a registry: read, not built
+    platforms: tuple[str, ...] = ()  # several named: ``expand_platforms`` makes a row of each
+    family: str = ""  # one platform's row (``platform``): the image's own name
+
+    @property
+    def defined_as(self) -> str:
+        """The name its compose service or bake target has (a platform's row: its family's)."""
+        return self.family or self.name
 
     def ignore_candidates(self) -> tuple[str, ...]:
         """BuildKit's order: ``<Dockerfile>.dockerignore``, then the context's ``.dockerignore``."""
@@ -93,9 +100,18 @@ class Definitions:
     failed: str = ""
     unknown: str = ""
 
-    def found(self, name: str) -> _definition.Found:
+    def found(self, name: str, platform: str | None = None) -> _definition.Found:
+        """What ``name`` builds here; of a definition naming several platforms, ``platform``
+        (one it lacks: not defined), else the machine's own (else the first)."""
         image = self.images.get(name)
         if image is not None:
+            if image.platforms:
+                if platform is not None and platform not in image.platforms:
+                    return _definition.Found()
+                native = native_platform()
+                chosen = platform or (native if native in image.platforms
+                                      else image.platforms[0])
+                image = replace(image, platform=chosen, platforms=())
             return _definition.Found(build_of(image))
         if self.failed:
             return _definition.Found(failed=self.failed)
@@ -173,7 +189,7 @@ def select(specs: Sequence[ImageSpec] | None, workspace: Path, dockerfiles: Iter
                 continue
             out.append(Image(spec.name, dockerfile, context, spec.target, spec.build_args,
                              spec.platform, spec.budgets, "images", spec.image,
-                             base_reference=spec.base_image))
+                             base_reference=spec.base_image, platforms=spec.platforms))
         return out
     from_compose = compose_images(workspace, notes)
     known = {_build_key(i) for i in from_compose}
@@ -188,7 +204,31 @@ def select(specs: Sequence[ImageSpec] | None, workspace: Path, dockerfiles: Iter
 def _build_key(image: Image) -> tuple[object, ...]:
     """Two entries with this key build the same image (compose and bake naming one build)."""
     return (image.dockerfile, image.context, image.target, tuple(sorted(image.build_args.items())),
-            image.platform)
+            image.platform, image.platforms)
+
+
+def expand_platforms(images: Sequence[Image], notes: list[str]) -> list[Image]:
+    """Each image naming several platforms as one image per platform (``lint.size.platforms``:
+    named ``app (linux/arm64)``, at most ``MAX_PLATFORMS``). A head already built (``image:``,
+    ``head-image``) is one image in the engine: it is measured for its own platform only."""
+    out: list[Image] = []
+    for image in images:
+        if not image.platforms or image.family:
+            out.append(image)
+            continue
+        if image.reference is not None:
+            notes.append(f"image {image.name}: the head already built ({image.reference}) is "
+                         f"measured for its own platform only, not for each of "
+                         f"{', '.join(image.platforms)}")
+            out.append(replace(image, platforms=()))
+            continue
+        rows, note = platforms.expand(image.name, image.platforms)
+        if note:
+            notes.append(note)
+        kept = tuple(platform for _, platform in rows)
+        out += [replace(image, name=name, platform=platform, platforms=kept, family=image.name)
+                for name, platform in rows]
+    return out
 
 
 def _name_for(dockerfile: str) -> str:
@@ -325,15 +365,14 @@ def _bake_image(target: bakefile.BakeTarget, base_dir: str, workspace: Path, whe
     if context is None or dockerfile is None:
         skip("its context or Dockerfile is outside the repository")
         return None
-    platform = None
-    if target.platforms:
-        native = native_platform()
-        platform = native if native in target.platforms else target.platforms[0]
-        if len(target.platforms) > 1:
-            notes.append(f"{where}: target {target.name} is measured for {platform} only (of "
-                         f"{', '.join(target.platforms)})")
-    return Image(target.name, dockerfile, context, target.target, dict(target.args), platform,
-                 Budgets(), "bake")
+    try:
+        several = platforms.parse(list(target.platforms))
+    except platforms.PlatformsError as exc:
+        skip(f"platforms: {exc}")
+        return None
+    return Image(target.name, dockerfile, context, target.target, dict(target.args),
+                 several[0] if len(several) == 1 else None, Budgets(), "bake",
+                 platforms=several if len(several) > 1 else ())
 
 
 def _inside(path: str, directory: str, workspace: Path) -> str | None:
@@ -420,9 +459,17 @@ def _compose_image(service: str, build: Any, base_dir: str, workspace: Path, whe
     build_args = ({str(k): "" if v is None else str(v) for k, v in args.items()}
                   if isinstance(args, dict) else {})
     target = str(build["target"]) if build.get("target") else None
-    return Image(service, dockerfile, context, target, build_args,
-                 str(build["platform"]) if build.get("platform") else None, Budgets(), "compose",
-                 defined_in=(where,))
+    try:
+        several = platforms.parse(build.get("platforms"))
+    except platforms.PlatformsError as exc:
+        notes.append(f"{where}: service {service}: platforms: {exc}; not measured")
+        refused[service] = f"its platforms are not a list of platforms ({exc})"
+        return None
+    single = str(build["platform"]) if build.get("platform") else None
+    if len(several) == 1 and single is None:
+        single, several = several[0], ()
+    return Image(service, dockerfile, context, target, build_args, single, Budgets(), "compose",
+                 defined_in=(where,), platforms=several if single is None else ())
 
 
 def affected(image: Image, changed: Sequence[str], ignore_text: str | None) -> bool:

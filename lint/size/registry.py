@@ -72,6 +72,15 @@ class RegistryError(Exception):
         super().__init__(f"{reference}: {what}" + (f" (HTTP {status})" if status else ""))
 
 
+class PlatformMissing(RegistryError):
+    """The reference is an index without an image for the platform asked for."""
+
+    def __init__(self, reference: str, want: str, available: tuple[str, ...]) -> None:
+        self.want, self.available = want, available
+        super().__init__(reference, f"the index has no {want} image (it has "
+                                    f"{', '.join(available) or 'none'})")
+
+
 @dataclass(frozen=True)
 class Credentials:
     """What may be sent where (see the module's docstring)."""
@@ -217,8 +226,7 @@ class Client:
             children = published.platforms(top)[:MAX_PLATFORMS]
             chosen = published.choose(children, want)
             if chosen is None:
-                names = ", ".join(p for p, _ in children) or "none"
-                raise RegistryError(text, f"the index has no {want} image (it has {names})")
+                raise PlatformMissing(text, want, tuple(p for p, _ in children))
             platform = chosen[0]
             manifest, _ = self._manifest(text, ref, str(chosen[1]["digest"]), deadline)
             if published.is_index(manifest):

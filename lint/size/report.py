@@ -79,6 +79,7 @@ class ImageResult:
     base_source: Source | None = None
     # A registry base's other platforms: (platform, exact compressed bytes), not compared.
     base_platforms: tuple[tuple[str, int], ...] = ()
+    platform: str | None = None  # the platform it was built for, when one was named
 
     @property
     def compressed_exact(self) -> bool:

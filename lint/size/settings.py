@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from lint.inputs import Secret, read_input
-from lint.size import budget
+from lint.size import budget, platforms
 from lint.size.budget import BudgetError, Budgets
 from lint.size.buildx import command_for
 
@@ -40,12 +40,13 @@ class ImageSpec:
     budgets: Budgets = field(default_factory=Budgets)
     image: str | None = None  # a reference already in the engine: the head, not built here
     base_image: str | None = None  # a published image read from its registry: the base
+    platforms: tuple[str, ...] = ()  # several: one row each (``lint.size.platforms``)
 
     def __repr__(self) -> str:  # build-arg values never reach a repr
         return (f"ImageSpec(name={self.name!r}, dockerfile={self.dockerfile!r}, "
                 f"context={self.context!r}, target={self.target!r}, "
                 f"build_args={sorted(self.build_args)!r}, image={self.image!r}, "
-                f"base_image={self.base_image!r})")
+                f"base_image={self.base_image!r}, platforms={self.platforms!r})")
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,8 @@ def parse_images(text: str) -> tuple[ImageSpec, ...] | None:
         if not isinstance(item, dict):
             raise SizeSettingsError(f"{where}: expected a mapping with at least dockerfile")
         unknown = set(item) - {"name", "dockerfile", "context", "target", "build-args",
-                               "platform", "max-image-size", "max-size-increase", "image",
-                               "base-image"}
+                               "platform", "platforms", "max-image-size",
+                               "max-size-increase", "image", "base-image"}
         if unknown:
             raise SizeSettingsError(f"{where}: unknown keys {', '.join(sorted(map(str, unknown)))}")
         dockerfile = item.get("dockerfile")
@@ -176,6 +177,12 @@ def parse_images(text: str) -> tuple[ImageSpec, ...] | None:
         if base_ref is not None and (not isinstance(base_ref, str)
                                      or not _REFERENCE.match(base_ref.strip())):
             raise SizeSettingsError(f"{where}: base-image must be an image reference")
+        if item.get("platform") and item.get("platforms"):
+            raise SizeSettingsError(f"{where}: give platform or platforms, not both")
+        try:
+            several = platforms.parse(item.get("platforms"))
+        except platforms.PlatformsError as exc:
+            raise SizeSettingsError(f"{where}: platforms: {exc}") from None
         out.append(ImageSpec(
             name=name,
             dockerfile=dockerfile.lstrip("./") if dockerfile.startswith("./") else dockerfile,
@@ -186,5 +193,6 @@ def parse_images(text: str) -> tuple[ImageSpec, ...] | None:
             budgets=budgets,
             image=reference.strip() if reference else None,
             base_image=base_ref.strip() if base_ref else None,
+            platforms=several,
         ))
     return tuple(out)

@@ -37,7 +37,7 @@ from lint.dockerfile import Dockerfile, DockerfileError, parse
 from lint.engine import READ_CAP, guard, lines_where, stamped
 from lint.finding import Finding
 from lint.git import Git, GitError
-from lint.size import align, bakefile, budget, progress, waste
+from lint.size import align, bakefile, budget, platforms, progress, waste
 from lint.size import definition as _definition
 from lint.size.docker import BuildOutcome, BuildRequest, Docker, DockerError
 from lint.size.images import (
@@ -48,13 +48,20 @@ from lint.size.images import (
     clean,
     content_hash,
     defined_at,
+    expand_platforms,
     ignore_at,
     select,
 )
 from lint.size.measure import Archive, MeasureError
 from lint.size.measure import Image as Measured
 from lint.size.published import Published
-from lint.size.registry import Client, Credentials, RegistryError, read_docker_config
+from lint.size.registry import (
+    Client,
+    Credentials,
+    PlatformMissing,
+    RegistryError,
+    read_docker_config,
+)
 from lint.size.report import Failure, ImageResult, Side, SizeReport, Source, WasteRow
 from lint.size.settings import SizeSettings
 
@@ -198,10 +205,15 @@ def _base_definition(image: Image, key: _definition.Key, tree: _BaseTree,
     the base defines it at all (``False``: a new image), the base's image when it differs
     from the head's, and where the base's definition came from."""
     defined = tree.defined(key, settings, notes)
-    found = defined.found(image.name)
+    name = image.defined_as
+    found = defined.found(name, image.platform if image.family else None)
     files = defined.where if found.build is not None else ", ".join(image.defined_in)
-    build, origin = _definition.choose(build_of(image), found, key.kind, files, image.name)
+    build, origin = _definition.choose(build_of(image), found, key.kind, files, name)
     if build is None:
+        if image.family and name in defined.images:
+            entry = "service" if key.kind == "compose" else "target"
+            notes.append(f"image {image.name}: the base branch's {entry} {name} of "
+                         f"{defined.where} is not built for {image.platform}; new at the base")
         return False, None, None
     if origin is None:
         return True, None, None
@@ -210,7 +222,7 @@ def _base_definition(image: Image, key: _definition.Key, tree: _BaseTree,
     base = _replace_image(image, dockerfile=build.dockerfile, context=build.context,
                           target=build.target, build_args=dict(build.args),
                           platform=build.platform,
-                          defined_in=defined.images[image.name].defined_in)
+                          defined_in=defined.images[name].defined_in)
     return True, base, origin
 
 
@@ -341,6 +353,7 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
             report.notes.append(f"input {key} names one image but {len(selected)} are "
                                 f"measured; it is not used (give each entry of images its own "
                                 f"{entry}: instead)")
+    selected = expand_platforms(selected, report.notes)
     for index, image in enumerate(selected):
         image = _with_budgets(image, settings)
         bounded = image.dockerfile in refused
@@ -352,7 +365,7 @@ def _plan(settings: SizeSettings, workspace: Path, git: Git, base_sha: str | Non
             continue
         _, ignore_text = ignore_at(git, None, image, workspace)
         defined, base_image, origin = True, None, None
-        identity = _definition.key(image.source, image.defined_in, image.name)
+        identity = _definition.key(image.source, image.defined_in, image.defined_as)
         if (tree is not None and changed is not None and identity is not None
                 and not image.base_reference and not bounded and _touched(identity, changed)):
             # The change edits what defines this image: the base is what the base's own
@@ -452,12 +465,13 @@ def stale(revision: str | None, head_sha: str) -> bool:
 
 def _quiet(image: Image, why: str) -> ImageResult:
     return ImageResult(image.name, image.dockerfile, image.context, image.target, "unchanged",
-                       note=f"not built: {why}")
+                       note=f"not built: {why}", platform=image.platform)
 
 
 def _skipped(image: Image, why: str) -> ImageResult:
     return ImageResult(image.name, image.dockerfile, image.context, image.target, "skipped",
-                       note=f"not built: the lint step did not pass it ({why})")
+                       note=f"not built: the lint step did not pass it ({why})",
+                       platform=image.platform)
 
 
 def _parse_disk(root: Path, path: str) -> Dockerfile | None:
@@ -555,14 +569,16 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
     base_source = (Source("built", commit=report.base_sha, definition=job.origin)
                    if job.base_tag else None)
     result = ImageResult(image.name, image.dockerfile, image.context, image.target, job.status,
-                         head_source=head_source, base_source=base_source)
+                         head_source=head_source, base_source=base_source,
+                         platform=image.platform)
     if job.status == "error":
         return _replace(result, note=job.note, base_source=None)
     for side, outcome in (("head", job.head_build), ("base", job.base_build)):
         if outcome is not None and not outcome.ok:
+            note = platforms.failure_note(side, (job.base if side == "base" else image).platform,
+                                          _here(), outcome.log_tail)
             return _replace(result, status="failed",
-                            failure=Failure(side, outcome.log_tail, outcome.timed_out),
-                            note=f"{side} build failed")
+                            failure=Failure(side, outcome.log_tail, outcome.timed_out), note=note)
     if archive is None or job.head_build is None:
         return _replace(result, status="error", note="not measured")
     try:
@@ -576,15 +592,26 @@ def _result(job: _Job, archive: Archive | None, settings: SizeSettings,
         try:
             remote = client.fetch(job.base_ref, {layer.diff_id: layer for layer in
                                                  head_img.layers}, want)
+        except PlatformMissing as exc:
+            # This platform is not published at the base: new there, like a new image.
+            why = (f"the base image {job.base_ref} has no {want} image (it has "
+                   f"{', '.join(exc.available) or 'none'}); new at the base")
+            report.notes.append(f"image {image.name}: {why}")
+            result = _replace(result, status="new", note=why)
         except RegistryError as exc:
             return _replace(result, status="error",
                             note=f"base image not read from its registry: {exc}")
-        base_img = remote.image
-        result = _replace(result, base_source=Source(
-            "registry", reference=job.base_ref, revision=remote.revision, digest=remote.digest,
-            platform=remote.platform or None, revision_from=remote.revision_from,
-            downloaded=remote.downloaded_bytes),
-            base_platforms=tuple((o.platform, o.compressed) for o in remote.others))
+        if remote is not None:
+            base_img = remote.image
+            # Of a platform's row, the platforms with rows of their own are not listed.
+            named = image.platforms if image.family else ()
+            result = _replace(result, base_source=Source(
+                "registry", reference=job.base_ref, revision=remote.revision,
+                digest=remote.digest, platform=remote.platform or None,
+                revision_from=remote.revision_from, downloaded=remote.downloaded_bytes),
+                base_platforms=tuple((o.platform, o.compressed) for o in remote.others
+                                     if not any(platforms.matches(o.platform, p)
+                                                for p in named)))
     head_attr = align.attribute(job.head_df, image.target, head_img)
     base_attr = (align.attribute(job.base_df, job.base.target, base_img)
                  if base_img is not None and job.base_df is not None else None)

@@ -17,11 +17,17 @@ import pytest
 from lint.sinks import size as size_sink
 from lint.size import SizeSettings, run_step
 from lint.size.bakefile import BakeFileError, parse_hcl, parse_json
-from lint.size.images import MAX_BAKE_TARGETS, Image, affected, bake_images, native_platform, select
+from lint.size.images import (
+    MAX_BAKE_TARGETS,
+    Image,
+    affected,
+    bake_images,
+    expand_platforms,
+    select,
+)
 from tests.size.conftest import DOCKER, Engine, Repo, base_image_bytes
 
 MakeRepo = Callable[[dict[str, str | None], dict[str, str | None]], Repo]
-NATIVE = native_platform()
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -82,13 +88,19 @@ def test_buildx_evaluates_variables_inherits_matrix_functions(
          {"PYTHON_VERSION": "3.12", "TOKEN_SEEN": "none", "VERSION": "from-default"},
          "linux/amd64", "bake"),
         ("worker-a", "services/worker/a.Dockerfile", "services/worker", None, {"KIND": "a"},
-         NATIVE, "bake"),
+         None, "bake"),
         ("worker-b", "services/worker/b.Dockerfile", "services/worker", None, {"KIND": "b"},
-         NATIVE, "bake"),
+         None, "bake"),
     ]
-    assert notes == [
-        f"deploy/docker-bake.hcl: target worker-{kind} is measured for {NATIVE} only (of "
-        "linux/s390x, linux/amd64, linux/arm64)" for kind in "ab"]
+    assert notes == []
+    # Several platforms: one row each, in bake's order; one platform is the image's own.
+    several = ("linux/s390x", "linux/amd64", "linux/arm64")
+    assert [i.platforms for i in images] == [(), several, several]
+    expanded = expand_platforms(images, notes)
+    assert [(i.name, i.platform, i.family) for i in expanded] == [
+        ("api", "linux/amd64", ""),
+        *((f"worker-{k} ({p})", p, f"worker-{k}") for k in "ab" for p in several)]
+    assert notes == []
 
 
 def test_without_a_default_every_target_not_inherited_from(buildx: tuple[str, ...],
