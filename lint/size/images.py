@@ -10,9 +10,10 @@ environment, bounded time and output) in their own directory, for the targets ``
 bake`` builds without arguments (the ``default`` group or target; without one, every target
 that no other target inherits from). Without buildx, or when it fails, ``lint.size.bakefile``
 reads the literal subset, and each target it cannot evaluate is left out with a note. Targets
-with ``dockerfile-inline``, named ``contexts`` or a remote context are left out with a note; of
-several ``platforms`` the machine's own (else the first) is measured; at most
-``MAX_BAKE_TARGETS`` per directory.
+with ``dockerfile-inline``, named ``contexts`` or a remote context are left out with a note; at
+most ``MAX_BAKE_TARGETS`` per directory. An image naming several platforms (``images``'
+``platforms``, bake's ``platforms``, compose's ``build.platforms``) becomes one image per
+platform in ``expand_platforms`` (``lint.size.platforms``).
 
 An image is affected when its Dockerfile, its ignore file, or a file of its context that
 ``.dockerignore`` does not exclude changed; an affected image whose content hash (the git blob

@@ -15,7 +15,8 @@ base layer whose ``diff_id`` the head also has is the same tar, so its size is t
 the base's other layers are downloaded and read (decompressed as they stream) to learn theirs.
 A layer's compressed size is the manifest's blob ``size``: exact, what a pull downloads.
 
-**Which platform.** The head is built (or loaded) here for one platform. Of an index, the
+**Which platform.** Each row's head is built (or loaded) here for one platform (an image
+naming several has a row per platform, ``lint.size.platforms``). Of an index, the
 manifest of the head's platform is compared (os, architecture, and variant when both name one);
 comparing another architecture would measure the architecture, not the change, and downloading
 every platform's layers to learn on-disk sizes nobody compares is the cost this path exists to

@@ -2,7 +2,8 @@
 API v2) with ``requests``, raising one named error.
 
 What it fetches, in order: the reference's manifest (an index is followed to the head's
-platform, and the other platforms' manifests are read for their sizes), the config blob, and
+platform, ``PlatformMissing`` when it has none, and the other platforms' manifests are read for
+their sizes), the config blob, and
 only the layer blobs whose ``diff_id`` the head does not have; each of those is streamed,
 decompressed as it comes and read by ``lint.size.measure.scan_layer``, so it is never stored.
 Manifests, configs and blobs are checked against their sha256 digests. ``lint.size.published``

@@ -10,7 +10,9 @@ there as the head's is (``images.defined_at``), matched by its identity and chos
 ``lint.size.definition``; a base path that resolves out of the base tree is never built. Head
 builds first, so the base build reuses the builder cache up to the first instruction that
 differs. A failed build is reported as such and the other images still report; without an engine
-the step says why it skipped.
+the step says why it skipped. An image naming several platforms is one job per platform
+(``images.expand_platforms``), each built with ``--platform`` on both sides, or its base read
+for that platform from the registry index (a platform the index lacks: new at the base).
 
 A base named as a published image (``base-image``) is not built: it is read from its registry
 (``lint.size.registry``), only its layers the head lacks are downloaded, and its revision is
