@@ -264,3 +264,39 @@ def test_a_base_definition_of_several_platforms_gives_the_rows_platform() -> Non
     native = native_platform()
     assert defined.found("app") == Found(Build("Dockerfile", "", platform=native
                                                if native in (AMD, ARM) else AMD))
+
+
+#: A program for no machine (ELF, 64-bit, e_machine 0x1234): the kernel and every binfmt handler
+#: refuse it with ENOEXEC, as a machine without QEMU refuses an arm64 binary.
+FOREIGN = (b"\x7fELF\x02\x01\x01" + b"\0" * 9 + b"\x02\x00\x34\x12" + b"\0" * 44)
+
+
+@pytest.mark.docker
+def test_a_platform_whose_build_fails_is_that_rows_failure(engine: Engine,
+                                                           tmp_path: Path) -> None:
+    from tests.size.conftest import BUSYBOX
+
+    repo = Repo(tmp_path / "repo")
+    repo.path.mkdir()
+    repo.git("init", "-q", "-b", "main")
+    (repo.path / "amd64").mkdir()
+    (repo.path / "s390x").mkdir()
+    (repo.path / "amd64" / "tool").write_bytes(BUSYBOX.read_bytes())
+    (repo.path / "s390x" / "tool").write_bytes(FOREIGN)
+    for tool in ("amd64/tool", "s390x/tool"):
+        (repo.path / tool).chmod(0o755)
+    repo.base = repo.commit({"Dockerfile": "FROM scratch\nARG TARGETARCH\n"
+                             "COPY ${TARGETARCH}/tool /true\nRUN [\"/true\"]\n"})
+    repo.head = repo.commit({"data.bin": "d" * 3_000, "Dockerfile": (
+        "FROM scratch\nARG TARGETARCH\nCOPY ${TARGETARCH}/tool /true\nRUN [\"/true\"]\n"
+        "COPY data.bin /data\n")})
+    images = "- name: app\n  dockerfile: Dockerfile\n  platforms: [linux/amd64, linux/s390x]\n"
+    report = step(repo, engine, SizeSettings(docker_command=engine.client,
+                                             images=parse_images(images)))
+    amd, s390x = report.images
+    assert (amd.name, amd.status, amd.delta) == ("app (linux/amd64)", "compared", 3_000)
+    assert (s390x.name, s390x.status, s390x.platform) == ("app (linux/s390x)", "failed", S390X)
+    assert s390x.failure is not None and s390x.failure.side == "head"
+    assert "exec format error" in s390x.failure.log_tail
+    assert s390x.note == _platforms.failure_note("head", S390X, AMD, "exec format error")
+    assert "set up QEMU (docker/setup-qemu-action)" in size_sink.markdown(report)
