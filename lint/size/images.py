@@ -102,16 +102,21 @@ class Definitions:
     unknown: str = ""
 
     def found(self, name: str, platform: str | None = None) -> _definition.Found:
-        """What ``name`` builds here; of a definition naming several platforms, ``platform``
-        (one it lacks: not defined), else the machine's own (else the first)."""
+        """What ``name`` builds here. For one platform's row (``platform``): that platform, if
+        this definition builds it (its ``platforms``, its one ``platform``, or none named: the
+        machine's), else not defined (new at the base: another architecture is no base). For
+        an image of one platform, of a definition naming several: the machine's (else the
+        first)."""
         image = self.images.get(name)
         if image is not None:
-            if image.platforms:
-                if platform is not None and platform not in image.platforms:
+            native = native_platform()
+            if platform is not None:
+                built = image.platforms or (image.platform or native,)
+                if platform not in built:
                     return _definition.Found()
-                native = native_platform()
-                chosen = platform or (native if native in image.platforms
-                                      else image.platforms[0])
+                image = replace(image, platform=platform, platforms=())
+            elif image.platforms:
+                chosen = native if native in image.platforms else image.platforms[0]
                 image = replace(image, platform=chosen, platforms=())
             return _definition.Found(build_of(image))
         if self.failed:

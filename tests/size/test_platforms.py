@@ -264,6 +264,34 @@ def test_a_base_definition_of_several_platforms_gives_the_rows_platform() -> Non
     native = native_platform()
     assert defined.found("app") == Found(Build("Dockerfile", "", platform=native
                                                if native in (AMD, ARM) else AMD))
+    # A definition of one platform, or of none (the machine's), builds only that one.
+    native_only = Definitions("compose.yaml", images={
+        "one": Image("one", "Dockerfile", "", platform=ARM, source="compose"),
+        "none": Image("none", "Dockerfile", "", source="compose")})
+    assert native_only.found("one", ARM) == Found(Build("Dockerfile", "", platform=ARM))
+    assert native_only.found("one", AMD) == Found()
+    assert native_only.found("none", native) == Found(Build("Dockerfile", "", platform=native))
+    assert native_only.found("none", S390X) == Found()
+
+
+def test_a_platform_added_to_a_compose_definition_is_new_at_the_base(
+        make_repo: MakeRepo) -> None:
+    from lint.size.step import plan
+
+    compose = ("services:\n  web:\n    build:\n      context: web\n"
+               "      platforms: [{}]\n")
+    repo = make_repo({"compose.yaml": compose.format(AMD), "web/Dockerfile": "FROM scratch\n"},
+                     {"compose.yaml": compose.format(f"{AMD}, {ARM}")})
+    planned, report = plan(SizeSettings(buildx_command=()), workspace=repo.path,
+                           base_sha=repo.base, head_sha=repo.head, changed=repo.changed(),
+                           dockerfiles=repo.dockerfiles())
+    # linux/amd64 is built alike at both commits and its context did not change: unchanged.
+    assert [(i.name, i.status, i.platform) for i in report.images] == [
+        ("web (linux/amd64)", "unchanged", AMD)]
+    assert [(p.status, p.head.name, p.head.platform, p.base) for p in planned] == [
+        ("new", "web (linux/arm64)", ARM, None)]
+    assert report.notes == ["image web (linux/arm64): the base branch's service web of "
+                            "compose.yaml is not built for linux/arm64; new at the base"]
 
 
 #: A program for no machine (ELF, 64-bit, e_machine 0x1234): the kernel and every binfmt handler
